@@ -1,0 +1,136 @@
+import type { Activation } from '../backend.ts';
+import { zeros } from '../creation.ts';
+import { activationBackward } from '../ops/activations.ts';
+import { add, div, equal, exp, greater, greaterEqual, less, lessEqual, log, mul, neg, sign, sqrt, sub, where } from '../ops/elementwise.ts';
+import { cast, concat, reshape, slice, transpose } from '../ops/layout.ts';
+import { matmul } from '../ops/linalg.ts';
+import { reducedShape, sum } from '../ops/reduce.ts';
+import type { Tensor } from '../tensor.ts';
+import type { TapeNode } from './tape.ts';
+
+/**
+ * Every op's derivative, in one table, written with ops so that any backend can train.
+ * Each entry maps the output's gradient dy to one gradient per input (null where the
+ * input has none, such as a condition). Broadcast inputs get their gradient summed
+ * back to their own shape.
+ */
+type Vjp = (dy: Tensor, node: TapeNode) => (Tensor | null)[];
+
+const act = (name: Activation): Vjp => (dy, { output, attrs }) => [activationBackward(name, dy, output, attrs.alpha as number)];
+
+export const GRADIENTS: Record<string, Vjp> = {
+  add: (dy, { inputs: [a, b] }) => [unbroadcast(dy, a), unbroadcast(dy, b)],
+  sub: (dy, { inputs: [a, b] }) => [unbroadcast(dy, a), unbroadcast(neg(dy), b)],
+  mul: (dy, { inputs: [a, b] }) => [unbroadcast(mul(dy, b), a), unbroadcast(mul(dy, a), b)],
+  div: (dy, { inputs: [a, b] }) => [unbroadcast(div(dy, b), a), unbroadcast(neg(div(mul(dy, a), mul(b, b))), b)],
+  // d(a^b)/db = a^b·ln a, defined only where a > 0 (0 elsewhere, as PyTorch does for a = 0).
+  pow: (dy, { inputs: [a, b], output }) => [
+    unbroadcast(mul(dy, mul(b, div(output, a))), a),
+    unbroadcast(where(greater(a, 0), mul(dy, mul(output, log(a))), 0), b),
+  ],
+  maximum: (dy, { inputs: [a, b] }) => [unbroadcast(mul(dy, greaterEqual(a, b)), a), unbroadcast(mul(dy, less(a, b)), b)],
+  minimum: (dy, { inputs: [a, b] }) => [unbroadcast(mul(dy, lessEqual(a, b)), a), unbroadcast(mul(dy, greater(a, b)), b)],
+  neg: (dy) => [neg(dy)],
+  abs: (dy, { inputs: [x] }) => [mul(dy, sign(x))],
+  exp: (dy, { output }) => [mul(dy, output)],
+  log: (dy, { inputs: [x] }) => [div(dy, x)],
+  sqrt: (dy, { output }) => [div(dy, mul(output, 2))],
+  square: (dy, { inputs: [x] }) => [mul(dy, mul(x, 2))],
+  sigmoid: act('sigmoid'),
+  tanh: act('tanh'),
+  relu: act('relu'),
+  leakyRelu: act('leakyRelu'),
+  softmax: (dy, { output, attrs }) => [mul(output, sub(dy, sum(mul(dy, output), attrs.axis as number, true)))],
+  logSoftmax: (dy, { output, attrs }) => [sub(dy, mul(exp(output), sum(dy, attrs.axis as number, true)))],
+  clip: (dy, { inputs: [x], attrs }) => [mul(dy, mul(greaterEqual(x, attrs.min as number), lessEqual(x, attrs.max as number)))],
+  where: (dy, { inputs: [cond, a, b] }) => [null, unbroadcast(where(cond, dy, 0), a), unbroadcast(where(cond, 0, dy), b)],
+  sum: (dy, { inputs: [x], attrs }) => [expandTo(dy, x, attrs.axes as number[])],
+  // Ties share the gradient equally, so the total stays that of one maximum.
+  max: (dy, node) => [extremumGrad(dy, node)],
+  min: (dy, node) => [extremumGrad(dy, node)],
+  matmul: (dy, { inputs: [a, b], attrs }) => matmulGrad(dy, a, b, attrs.transA as boolean, attrs.transB as boolean),
+  linear: (dy, { inputs: [W, A, b], output, attrs }) => {
+    const dZ = activationBackward(attrs.activation as Activation, dy, output, attrs.alpha as number);
+    const grads = [matmul(dZ, A, { transB: true }), matmul(W, dZ, { transA: true })];
+    return b ? [...grads, sum(dZ, 1, true)] : grads;
+  },
+  reshape: (dy, { inputs: [x] }) => [reshape(dy, x.shape)],
+  transpose: (dy, { attrs }) => {
+    const perm = attrs.perm as number[];
+    const inverse = perm.map((_, i) => perm.indexOf(i));
+    return [transpose(dy, inverse)];
+  },
+  slice: (dy, { inputs: [x], attrs }) => [padTo(dy, x, attrs.begin as number[])],
+  concat: (dy, { attrs }) => {
+    const axis = attrs.axis as number;
+    let start = 0;
+    return (attrs.sizes as number[]).map((size) => {
+      const begin = dy.shape.map((_, i) => (i === axis ? start : 0));
+      const extent = dy.shape.map((d, i) => (i === axis ? size : d));
+      start += size;
+      return slice(dy, begin, extent);
+    });
+  },
+  gather: (dy, { inputs: [x], attrs }) => [scatterAdd(dy, x, attrs.axis as number, attrs.indices as Int32Array)],
+  cast: (dy, { inputs: [x] }) => [x.dtype === 'int32' ? null : cast(dy, x.dtype)],
+};
+
+/** Sums a broadcast gradient back to the operand's shape. */
+export function unbroadcast(g: Tensor, like: Tensor): Tensor {
+  if (g.shape.length === like.shape.length && g.shape.every((d, i) => d === like.shape[i])) return g;
+  const lead = g.rank - like.rank;
+  const axes = g.shape.map((_, i) => i).filter((i) => i < lead || (like.shape[i - lead] === 1 && g.shape[i] !== 1));
+  return reshape(sum(g, axes, true), like.shape);
+}
+
+function expandTo(dy: Tensor, x: Tensor, axes: number[]): Tensor {
+  return add(zeros(x.shape, dy.dtype), reshape(dy, reducedShape(x.shape, axes, true)));
+}
+
+function extremumGrad(dy: Tensor, { inputs: [x], output, attrs }: TapeNode): Tensor {
+  const axes = attrs.axes as number[];
+  const kept = reducedShape(x.shape, axes, true);
+  const mask = equal(x, reshape(output, kept));
+  return div(mul(mask, reshape(dy, kept)), sum(mask, axes, true));
+}
+
+function matmulGrad(dy: Tensor, a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor[] {
+  if (!transA && !transB) return [matmul(dy, b, { transB: true }), matmul(a, dy, { transA: true })];
+  if (transA && !transB) return [matmul(b, dy, { transB: true }), matmul(a, dy)];
+  if (!transA && transB) return [matmul(dy, b), matmul(dy, a, { transA: true })];
+  return [matmul(b, dy, { transA: true, transB: true }), matmul(dy, a, { transA: true, transB: true })];
+}
+
+/** The slice's gradient: dy surrounded by zeros, built axis by axis with concat. */
+function padTo(dy: Tensor, x: Tensor, begin: number[]): Tensor {
+  let g = dy;
+  for (let axis = 0; axis < x.rank; axis++) {
+    const before = begin[axis];
+    const after = x.shape[axis] - before - dy.shape[axis];
+    const parts: Tensor[] = [];
+    const block = (n: number) => zeros(g.shape.map((d, i) => (i === axis ? n : d)), dy.dtype);
+    if (before > 0) parts.push(block(before));
+    parts.push(g);
+    if (after > 0) parts.push(block(after));
+    g = parts.length > 1 ? concat(parts, axis) : g;
+  }
+  return g;
+}
+
+/**
+ * gather's gradient adds each dy slice into the row it came from, repeats included:
+ * a product with the one-hot matrix S (k, n), S[j, indices[j]] = 1, along `axis`.
+ */
+function scatterAdd(dy: Tensor, x: Tensor, axis: number, indices: Int32Array): Tensor {
+  const n = x.shape[axis];
+  const k = indices.length;
+  const S = zeros([k, n], dy.dtype);
+  indices.forEach((idx, j) => {
+    S.data[j * n + idx] += 1;
+  });
+  const perm = [...x.shape.keys()].filter((i) => i !== axis).concat(axis);
+  const moved = transpose(dy, perm);
+  const flat = reshape(moved, [-1, k]);
+  const back = reshape(matmul(flat, S), perm.map((p) => x.shape[p]));
+  return transpose(back, perm.map((_, i) => perm.indexOf(i)));
+}

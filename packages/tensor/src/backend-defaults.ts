@@ -1,0 +1,88 @@
+import type { Activation, Backend, BackendCore, BackendOptional } from './backend.ts';
+import { allocate, type FloatArray } from './dtype.ts';
+import { BackendError } from './errors.ts';
+import { Tensor } from './tensor.ts';
+
+/**
+ * Completes a backend: every optional op it does not provide is composed from its own
+ * core ops, so a new backend trains as soon as its core is right and can then override
+ * the hot paths one at a time.
+ */
+export function defineBackend(impl: BackendCore & Partial<BackendOptional>): Backend {
+  const required: (keyof BackendCore)[] = ['unary', 'binary', 'where', 'clip', 'reduce', 'argMax', 'matmul', 'transpose', 'slice', 'concat', 'gather'];
+  const missing = required.filter((k) => typeof impl[k] !== 'function');
+  if (typeof impl.name !== 'string' || missing.length > 0) {
+    throw new BackendError(`backend '${String(impl.name)}' lacks required ops: ${missing.join(', ') || 'name'}`);
+  }
+  const core = impl;
+  const like = (t: Tensor): Tensor => new Tensor(allocate(t.dtype === 'float64' ? 'float64' : 'float32', t.size), t.shape);
+  const scalar = (v: number, ref: Tensor): Tensor => {
+    const d = allocate(ref.dtype === 'float64' ? 'float64' : 'float32', 1);
+    d[0] = v;
+    return new Tensor(d, []);
+  };
+  const bin = (op: Parameters<BackendCore['binary']>[0], a: Tensor, b: Tensor, shape = a.shape): Tensor => {
+    const r = new Tensor(allocate(a.dtype === 'float64' ? 'float64' : 'float32', shape.reduce((p, d) => p * d, 1)), shape);
+    core.binary(op, a, b, r.data as FloatArray, shape);
+    return r;
+  };
+  const keptMax = (x: Tensor, axis: number, op: 'max' | 'sum'): Tensor => {
+    const shape = x.shape.map((d, i) => (i === axis ? 1 : d));
+    const r = new Tensor(allocate(x.dtype === 'float64' ? 'float64' : 'float32', shape.reduce((p, d) => p * d, 1)), shape);
+    core.reduce(op, x, [axis], r.data as FloatArray);
+    return r;
+  };
+  const un = (op: Parameters<BackendCore['unary']>[0], x: Tensor, alpha = 0): Tensor => {
+    const r = like(x);
+    core.unary(op, x, r.data as FloatArray, alpha);
+    return r;
+  };
+
+  const defaults: BackendOptional = {
+    activationBackward(act: Activation, dA, A, out, alpha) {
+      const one = scalar(1, A);
+      let slope: Tensor;
+      if (act === 'sigmoid') slope = bin('mul', A, bin('sub', one, A));
+      else if (act === 'tanh') slope = bin('sub', one, bin('mul', A, A));
+      else if (act === 'relu') slope = bin('greater', A, scalar(0, A));
+      else if (act === 'leakyRelu') {
+        const pos = bin('greater', A, scalar(0, A));
+        slope = bin('add', pos, bin('mul', bin('sub', one, pos), scalar(alpha, A)));
+      } else slope = one;
+      core.binary('mul', dA, slope, out, dA.shape);
+    },
+    softmax(x, axis, out) {
+      const e = un('exp', bin('sub', x, keptMax(x, axis, 'max')));
+      core.binary('div', e, keptMax(e, axis, 'sum'), out, x.shape);
+    },
+    logSoftmax(x, axis, out) {
+      const shifted = bin('sub', x, keptMax(x, axis, 'max'));
+      core.binary('sub', shifted, un('log', keptMax(un('exp', shifted), axis, 'sum')), out, x.shape);
+    },
+    linear(W, A, b, act, alpha, out) {
+      const z = new Tensor(allocate(W.dtype === 'float64' ? 'float64' : 'float32', out.length), [W.shape[0], A.shape[1]]);
+      core.matmul(W, A, z.data as FloatArray, { transA: false, transB: false, alpha: 1, beta: 0 });
+      const zb = b ? bin('add', z, b, z.shape) : z;
+      if (act === 'linear') out.set(zb.data);
+      else core.unary(act, zb, out, alpha);
+    },
+    sgdUpdate(param, grad, lr) {
+      for (let i = 0; i < param.length; i++) param[i] -= lr * grad[i];
+    },
+    adamUpdate(param, grad, m, v, s) {
+      const c1 = 1 - s.beta1 ** s.t;
+      const c2 = 1 - s.beta2 ** s.t;
+      for (let i = 0; i < param.length; i++) {
+        m[i] = s.beta1 * m[i] + (1 - s.beta1) * grad[i];
+        v[i] = s.beta2 * v[i] + (1 - s.beta2) * grad[i] * grad[i];
+        param[i] -= (s.lr * (m[i] / c1)) / (Math.sqrt(v[i] / c2) + s.epsilon);
+      }
+    },
+  };
+  // Delegate through the prototype so class-based backends keep their methods and `this`.
+  const backend = Object.create(impl) as Backend;
+  for (const key of Object.keys(defaults) as (keyof BackendOptional)[]) {
+    if (typeof impl[key] !== 'function') Object.defineProperty(backend, key, { value: defaults[key] });
+  }
+  return backend;
+}

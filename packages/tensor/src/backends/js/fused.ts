@@ -1,0 +1,102 @@
+import type { Activation, AdamStep } from '../../backend.ts';
+import type { FloatArray } from '../../dtype.ts';
+import type { Tensor } from '../../tensor.ts';
+import { sigmoidScalar } from './elementwise.ts';
+import { gemm } from './gemm.ts';
+
+/** Z = W·A into out, then bias and activation in the same pass over out. */
+export function linear(W: Tensor, A: Tensor, b: Tensor | null, act: Activation, alpha: number, out: FloatArray): void {
+  const [n, k] = W.shape;
+  const m = A.shape[1];
+  gemm(false, false, n, m, k, 1, W.data as FloatArray, A.data as FloatArray, 0, out);
+  const bias = b?.data;
+  for (let r = 0; r < n; r++) {
+    const br = bias ? bias[r] : 0;
+    const row = r * m;
+    switch (act) {
+      case 'linear':
+        for (let j = row; j < row + m; j++) out[j] += br;
+        break;
+      case 'sigmoid':
+        for (let j = row; j < row + m; j++) out[j] = sigmoidScalar(out[j] + br);
+        break;
+      case 'tanh':
+        for (let j = row; j < row + m; j++) out[j] = Math.tanh(out[j] + br);
+        break;
+      case 'relu':
+        for (let j = row; j < row + m; j++) {
+          const z = out[j] + br;
+          out[j] = z < 0 ? 0 : z;
+        }
+        break;
+      case 'leakyRelu':
+        for (let j = row; j < row + m; j++) {
+          const z = out[j] + br;
+          out[j] = z < 0 ? alpha * z : z;
+        }
+        break;
+    }
+  }
+}
+
+/** g'(Z) from A = g(Z): sigmoid A(1-A), tanh 1-A², relu/leakyRelu from A's sign. */
+export function activationBackward(act: Activation, dA: Tensor, A: Tensor, out: FloatArray, alpha: number): void {
+  const d = dA.data;
+  const a = A.data;
+  const n = d.length;
+  switch (act) {
+    case 'linear':
+      out.set(d);
+      return;
+    case 'sigmoid':
+      for (let i = 0; i < n; i++) out[i] = d[i] * a[i] * (1 - a[i]);
+      return;
+    case 'tanh':
+      for (let i = 0; i < n; i++) out[i] = d[i] * (1 - a[i] * a[i]);
+      return;
+    case 'relu':
+      for (let i = 0; i < n; i++) out[i] = a[i] > 0 ? d[i] : 0;
+      return;
+    case 'leakyRelu':
+      for (let i = 0; i < n; i++) out[i] = a[i] > 0 ? d[i] : alpha * d[i];
+      return;
+  }
+}
+
+/** Softmax along `axis`, shifted by the maximum so exp never overflows. */
+export function softmax(x: Tensor, axis: number, out: FloatArray, log = false): void {
+  const n = x.shape[axis];
+  let inner = 1;
+  for (let i = axis + 1; i < x.rank; i++) inner *= x.shape[i];
+  const outer = n * inner === 0 ? 0 : x.size / (n * inner);
+  const a = x.data;
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < inner; j++) {
+      const base = o * n * inner + j;
+      let max = Number.NEGATIVE_INFINITY;
+      for (let i = 0; i < n; i++) max = Math.max(max, a[base + i * inner]);
+      let total = 0;
+      for (let i = 0; i < n; i++) total += Math.exp(a[base + i * inner] - max);
+      const logTotal = Math.log(total);
+      for (let i = 0; i < n; i++) {
+        const k = base + i * inner;
+        out[k] = log ? a[k] - max - logTotal : Math.exp(a[k] - max) / total;
+      }
+    }
+  }
+}
+
+export function sgdUpdate(param: FloatArray, grad: FloatArray, lr: number): void {
+  for (let i = 0; i < param.length; i++) param[i] -= lr * grad[i];
+}
+
+export function adamUpdate(param: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArray, s: AdamStep): void {
+  const c1 = 1 - s.beta1 ** s.t;
+  const c2 = 1 - s.beta2 ** s.t;
+  for (let i = 0; i < param.length; i++) {
+    const g = grad[i];
+    m[i] = s.beta1 * m[i] + (1 - s.beta1) * g;
+    v[i] = s.beta2 * v[i] + (1 - s.beta2) * g * g;
+    param[i] -= (s.lr * (m[i] / c1)) / (Math.sqrt(v[i] / c2) + s.epsilon);
+  }
+}

@@ -1,0 +1,61 @@
+import { DTypeError } from './errors.ts';
+
+/**
+ * Float dtypes carry the math; int32 exists only for indices (argMax output,
+ * gather indices). Arithmetic on int32 promotes to float, like TensorFlow and PyTorch
+ * (numpy would go to float64 for int32 + float32; we keep float32 to stay fast).
+ */
+export type FloatDType = 'float32' | 'float64';
+export type DType = FloatDType | 'int32';
+export type FloatArray = Float32Array | Float64Array;
+export type TypedArray = Float32Array | Float64Array | Int32Array;
+
+export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32'];
+
+export function assertDType(dtype: unknown, arg = 'dtype'): DType {
+  if (dtype === 'float32' || dtype === 'float64' || dtype === 'int32') return dtype;
+  throw new DTypeError(`${arg}: expected one of 'float32', 'float64', 'int32', received ${JSON.stringify(dtype)}`);
+}
+
+export function assertFloatDType(dtype: unknown, arg = 'dtype'): FloatDType {
+  if (dtype === 'float32' || dtype === 'float64') return dtype;
+  throw new DTypeError(`${arg}: expected 'float32' or 'float64', received ${JSON.stringify(dtype)}`);
+}
+
+export function allocate(dtype: 'float32', size: number): Float32Array;
+export function allocate(dtype: 'float64', size: number): Float64Array;
+export function allocate(dtype: FloatDType, size: number): FloatArray;
+export function allocate(dtype: DType, size: number): TypedArray;
+export function allocate(dtype: DType, size: number): TypedArray {
+  switch (dtype) {
+    case 'float32':
+      return new Float32Array(size);
+    case 'float64':
+      return new Float64Array(size);
+    case 'int32':
+      return new Int32Array(size);
+  }
+}
+
+export function dtypeOf(data: TypedArray): DType {
+  if (data instanceof Float32Array) return 'float32';
+  if (data instanceof Float64Array) return 'float64';
+  if (data instanceof Int32Array) return 'int32';
+  throw new DTypeError(`expected a Float32Array, Float64Array or Int32Array, received ${describe(data)}`);
+}
+
+/** The float dtype two operands compute in: float64 wins, int32 yields to either float. */
+export function promote(a: DType, b: DType): FloatDType {
+  return a === 'float64' || b === 'float64' ? 'float64' : 'float32';
+}
+
+export function toFloat(dtype: DType): FloatDType {
+  return dtype === 'float64' ? 'float64' : 'float32';
+}
+
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (ArrayBuffer.isView(value)) return value.constructor.name;
+  if (Array.isArray(value)) return 'Array';
+  return typeof value;
+}

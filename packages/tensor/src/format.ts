@@ -1,0 +1,82 @@
+import type { Tensor } from './tensor.ts';
+
+/**
+ * numpy's repr, closely enough that output can be compared by eye with a notebook:
+ * `tensor([[ 1.5, -2. ], [ 3. , 4. ]], dtype=float32)`, eight significant decimals at most,
+ * scientific notation when magnitudes span too much, and '...' past 1000 elements.
+ */
+const PRECISION = 8;
+const THRESHOLD = 1000;
+const EDGE = 3;
+
+export function formatTensor(t: Tensor): string {
+  const summarize = t.size > THRESHOLD;
+  const values = collect(t, summarize);
+  const cell = makeCellFormatter(values, t.dtype === 'int32');
+  const prefix = 'tensor(';
+  const body = t.rank === 0 ? cell(t.data[0]) : formatDim(t, 0, 0, cell, prefix.length + 1, summarize);
+  return `${prefix}${body}, dtype=${t.dtype})`;
+}
+
+function collect(t: Tensor, summarize: boolean): number[] {
+  if (!summarize) return Array.from(t.data);
+  // Only the printed corners decide the format, as in numpy.
+  return [...Array.from(t.data.subarray(0, EDGE)), ...Array.from(t.data.subarray(t.size - EDGE))];
+}
+
+function makeCellFormatter(values: number[], integer: boolean): (v: number) => string {
+  const finite = values.filter(Number.isFinite);
+  const abs = finite.map(Math.abs).filter((v) => v !== 0);
+  const max = abs.length ? Math.max(...abs) : 0;
+  const min = abs.length ? Math.min(...abs) : 0;
+  const scientific = !integer && abs.length > 0 && (max >= 1e8 || min < 1e-4 || max / min > 1e3);
+  const allIntegral = finite.every(Number.isInteger);
+  let text: (v: number) => string;
+  if (integer) text = (v) => String(v);
+  else if (scientific) {
+    const digits = Math.max(...finite.map((v) => trimZeros(v.toExponential(PRECISION).split('e')[0]).split('.')[1]?.length ?? 0), 0);
+    text = (v) => {
+      const [m, e] = v.toExponential(digits).split('e');
+      const exp = Number(e);
+      return `${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+    };
+  } else if (allIntegral) text = (v) => `${v}.`;
+  else text = (v) => trimZeros(v.toFixed(PRECISION));
+  const strings = values.map((v) => special(v) ?? text(v));
+  const intWidth = Math.max(...strings.map((s) => s.split('.')[0].length), 0);
+  const fracWidth = Math.max(...strings.map((s) => (s.includes('.') ? s.split('.')[1].length : 0)), 0);
+  return (v) => {
+    const s = special(v) ?? text(v);
+    const [whole, frac] = s.split('.');
+    if (frac === undefined) return s.padStart(intWidth + (fracWidth ? fracWidth + 1 : 0));
+    return `${whole.padStart(intWidth)}.${frac.padEnd(fracWidth)}`;
+  };
+}
+
+function special(v: number): string | undefined {
+  if (Number.isNaN(v)) return 'nan';
+  if (v === Number.POSITIVE_INFINITY) return 'inf';
+  if (v === Number.NEGATIVE_INFINITY) return '-inf';
+  return undefined;
+}
+
+function trimZeros(s: string): string {
+  return s.includes('.') ? s.replace(/0+$/, '') : s;
+}
+
+function formatDim(t: Tensor, dim: number, offset: number, cell: (v: number) => string, indent: number, summarize: boolean): string {
+  const n = t.shape[dim];
+  let stride = 1;
+  for (let i = dim + 1; i < t.rank; i++) stride *= t.shape[i];
+  const shown = summarize && n > 2 * EDGE ? [...range(0, EDGE), -1, ...range(n - EDGE, n)] : range(0, n);
+  const last = dim === t.rank - 1;
+  const parts = shown.map((i) =>
+    i < 0 ? '...' : last ? cell(t.data[offset + i]) : formatDim(t, dim + 1, offset + i * stride, cell, indent + 1, summarize),
+  );
+  const sep = last ? ', ' : `,${'\n'.repeat(t.rank - dim - 1)}${' '.repeat(indent)}`;
+  return `[${parts.join(sep)}]`;
+}
+
+function range(a: number, b: number): number[] {
+  return Array.from({ length: Math.max(0, b - a) }, (_, i) => a + i);
+}

@@ -1,0 +1,26 @@
+/**
+ * @neurite/tensor: n-dimensional arrays with numpy's broadcasting, the op set of a
+ * deep-learning course and beyond, autodiff, numpy-compatible random numbers, and a
+ * pluggable backend (pure TypeScript built in).
+ */
+export { gradCheck, type GradCheckResult } from './autodiff/gradcheck.ts';
+export { grad, type ValueAndGrad, valueAndGrad } from './autodiff/grad.ts';
+export type { Activation, AdamStep, Backend, BackendCore, BackendOptional, BinaryOp, Gemm, ReduceOp, UnaryOp } from './backend.ts';
+export { defineBackend } from './backend-defaults.ts';
+export { arange, eye, full, linspace, type NestedArray, ones, onesLike, scalar, tensor, zeros, zerosLike } from './creation.ts';
+export { type DType, type FloatArray, type FloatDType, promote, type TypedArray } from './dtype.ts';
+export { BackendError, DTypeError, NeuriteError, ShapeError, ValueError } from './errors.ts';
+export * from './ops/index.ts';
+export { Generator, type GeneratorState, toGenerator } from './random/generator.ts';
+export {
+  type BackendImpl,
+  type BackendInfo,
+  type BackendPlugin,
+  backendInfo,
+  getBackend,
+  listBackends,
+  registerBackend,
+  setBackend,
+} from './registry.ts';
+export { broadcastShapes, formatShape, type Shape, sizeOf } from './shape.ts';
+export { Tensor } from './tensor.ts';

@@ -1,0 +1,125 @@
+import { record } from '../autodiff/tape.ts';
+import { allocate, assertDType, type DType } from '../dtype.ts';
+import { ShapeError, ValueError } from '../errors.ts';
+import { formatShape, normalizeAxis, sameShape, sizeOf } from '../shape.ts';
+import { Tensor } from '../tensor.ts';
+import { assertTensor, backend, castData } from './util.ts';
+
+/** A view with a new shape over the same data; one dimension may be -1 (inferred). */
+export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  assertTensor(x, 'reshape');
+  if (!Array.isArray(shape)) throw new ValueError(`reshape: shape must be an array, received ${typeof shape}`);
+  const unknown = shape.filter((d) => d === -1).length;
+  const known = shape.filter((d) => d !== -1);
+  if (unknown > 1 || known.some((d) => !Number.isInteger(d) || d < 0)) {
+    throw new ValueError(`reshape: shape must hold non-negative integers and at most one -1, received [${shape.join(', ')}]`);
+  }
+  const product = sizeOf(known);
+  const resolved = shape.map((d) => (d === -1 ? (product === 0 ? 0 : x.size / product) : d));
+  if (sizeOf(resolved) !== x.size || resolved.some((d) => !Number.isInteger(d))) {
+    throw new ShapeError(`reshape: cannot reshape array of size ${x.size} into shape (${shape.join(', ')})`);
+  }
+  return record('reshape', [x], new Tensor(x.data, resolved));
+}
+
+export const flatten = (x: Tensor): Tensor => reshape(x, [-1]);
+
+export function expandDims(x: Tensor, axis: number): Tensor {
+  const ax = normalizeAxis(axis, x.rank + 1);
+  const shape = [...x.shape];
+  shape.splice(ax, 0, 1);
+  return reshape(x, shape);
+}
+
+export function squeeze(x: Tensor, axis?: number): Tensor {
+  assertTensor(x, 'squeeze');
+  if (axis === undefined) return reshape(x, x.shape.filter((d) => d !== 1));
+  const ax = normalizeAxis(axis, x.rank);
+  if (x.shape[ax] !== 1) throw new ShapeError(`squeeze: cannot select an axis to squeeze out which has size not equal to one (axis ${axis} of ${formatShape(x.shape)})`);
+  return reshape(x, x.shape.filter((_, i) => i !== ax));
+}
+
+/** Permutes axes (reverses them by default), as numpy's transpose; the result is contiguous. */
+export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
+  assertTensor(x, 'transpose');
+  const p = perm ? [...perm] : x.shape.map((_, i) => x.rank - 1 - i);
+  if (p.length !== x.rank || !sameShape([...p].sort((a, b) => a - b), x.shape.map((_, i) => i))) {
+    throw new ValueError(`transpose: perm [${p.join(', ')}] is not a permutation of the ${x.rank} axes of ${formatShape(x.shape)}`);
+  }
+  const shape = p.map((a) => x.shape[a]);
+  const out = allocate(x.dtype, x.size);
+  backend().transpose(x, p, out);
+  return record('transpose', [x], new Tensor(out, shape), { perm: p });
+}
+
+export const permute = transpose;
+
+/**
+ * A copy of the block starting at `begin` with extent `size` per axis; a size of -1
+ * (or an omitted size) runs to the end of that axis.
+ */
+export function slice(x: Tensor, begin: readonly number[], size?: readonly number[]): Tensor {
+  assertTensor(x, 'slice');
+  if (!Array.isArray(begin) || begin.length !== x.rank) {
+    throw new ValueError(`slice: begin must have one entry per axis (${x.rank}) of ${formatShape(x.shape)}, received [${begin}]`);
+  }
+  const outShape = x.shape.map((d: number, i: number) => {
+    const b = begin[i];
+    const s = size?.[i] ?? -1;
+    const extent = s === -1 ? d - b : s;
+    if (!Number.isInteger(b) || !Number.isInteger(extent) || b < 0 || extent < 0 || b + extent > d) {
+      throw new ValueError(`slice: axis ${i} of ${formatShape(x.shape)} cannot take begin ${b} and size ${s}`);
+    }
+    return extent;
+  });
+  const out = allocate(x.dtype, sizeOf(outShape));
+  backend().slice(x, begin, out, outShape);
+  return record('slice', [x], new Tensor(out, outShape), { begin: [...begin] });
+}
+
+/** Joins tensors along an existing axis; every other dimension must agree. */
+export function concat(xs: readonly Tensor[], axis = 0): Tensor {
+  if (!Array.isArray(xs) || xs.length === 0) throw new ValueError('concat: expected a non-empty array of tensors');
+  xs.forEach((t, i) => assertTensor(t, 'concat', `xs[${i}]`));
+  const first = xs[0];
+  const ax = normalizeAxis(axis, first.rank);
+  for (const t of xs) {
+    if (t.rank !== first.rank || t.shape.some((d: number, i: number) => i !== ax && d !== first.shape[i])) {
+      throw new ShapeError(
+        `concat: all the input array dimensions except for the concatenation axis must match exactly, but ${formatShape(first.shape)} and ${formatShape(t.shape)} differ (axis ${ax})`,
+      );
+    }
+  }
+  const dtype: DType = xs.some((t) => t.dtype === 'float64') ? 'float64' : xs.every((t) => t.dtype === 'int32') ? 'int32' : 'float32';
+  const shape = [...first.shape];
+  shape[ax] = xs.reduce((s, t) => s + t.shape[ax], 0);
+  const out = allocate(dtype, sizeOf(shape));
+  backend().concat(xs.map((t) => castData(t, dtype)), ax, out);
+  return record('concat', [...xs], new Tensor(out, shape), { axis: ax, sizes: xs.map((t) => t.shape[ax]) });
+}
+
+/** Picks entries along `axis` by index, like numpy's `take`: x[:, indices] for axis 1. */
+export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0): Tensor {
+  assertTensor(x, 'gather');
+  const ax = normalizeAxis(axis, x.rank);
+  const idx = Int32Array.from(indices instanceof Tensor ? indices.data : indices);
+  const n = x.shape[ax];
+  for (let i = 0; i < idx.length; i++) {
+    const v = indices instanceof Tensor ? indices.data[i] : (indices as number[])[i];
+    if (!Number.isInteger(v) || v < -n || v >= n) {
+      throw new ValueError(`gather: index ${v} is out of bounds for axis ${ax} with size ${n}`);
+    }
+    if (idx[i] < 0) idx[i] += n;
+  }
+  const shape = [...x.shape];
+  shape[ax] = idx.length;
+  const out = allocate(x.dtype, sizeOf(shape));
+  backend().gather(x, idx, ax, out);
+  return record('gather', [x], new Tensor(out, shape), { axis: ax, indices: idx });
+}
+
+export function cast(x: Tensor, dtype: DType): Tensor {
+  assertTensor(x, 'cast');
+  assertDType(dtype, 'cast: dtype');
+  return dtype === x.dtype ? x : record('cast', [x], castData(x, dtype));
+}

@@ -1,0 +1,159 @@
+import { allocate, type FloatDType } from '../dtype.ts';
+import { ValueError } from '../errors.ts';
+import { assertShape, sizeOf } from '../shape.ts';
+import { Tensor } from '../tensor.ts';
+import { MT19937 } from './mt19937.ts';
+
+export interface GeneratorState {
+  key: number[];
+  pos: number;
+  gauss: number | null;
+}
+
+/**
+ * A seeded random generator that reproduces numpy's legacy `RandomState` stream:
+ * `new Generator(1).randn([2, 3])` equals `np.random.seed(1); np.random.randn(2, 3)`,
+ * so the course's initial weights come out the same. Nothing in Neurite reads
+ * Math.random; every random function takes a Generator or a seed.
+ */
+export class Generator {
+  private readonly mt: MT19937;
+  /** Polar Box-Muller makes two Gaussians at a time; numpy caches the second. */
+  private gauss: number | null = null;
+
+  constructor(seed: number) {
+    if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) {
+      throw new ValueError(`Generator: seed must be an integer in [0, 2^32), received ${seed}`);
+    }
+    this.mt = new MT19937(seed);
+  }
+
+  /** One float in [0, 1) with 53 random bits, numpy's `random_sample`. */
+  random(): number {
+    const a = this.mt.nextUint32() >>> 5;
+    const b = this.mt.nextUint32() >>> 6;
+    return (a * 67108864 + b) / 9007199254740992;
+  }
+
+  /** One standard normal draw, numpy's legacy `gauss`. */
+  normal(): number {
+    if (this.gauss !== null) {
+      const cached = this.gauss;
+      this.gauss = null;
+      return cached;
+    }
+    let x1: number;
+    let x2: number;
+    let r2: number;
+    do {
+      x1 = 2 * this.random() - 1;
+      x2 = 2 * this.random() - 1;
+      r2 = x1 * x1 + x2 * x2;
+    } while (r2 >= 1 || r2 === 0);
+    const f = Math.sqrt((-2 * Math.log(r2)) / r2);
+    this.gauss = f * x1;
+    return f * x2;
+  }
+
+  /** Uniform [0, 1) values in C order, like `np.random.rand(*shape)`. */
+  rand(shape: readonly number[], dtype: FloatDType = 'float32'): Tensor {
+    return this.fill(shape, dtype, () => this.random());
+  }
+
+  /** Standard normal values in C order, like `np.random.randn(*shape)`. */
+  randn(shape: readonly number[], dtype: FloatDType = 'float32'): Tensor {
+    return this.fill(shape, dtype, () => this.normal());
+  }
+
+  /** Uniform [low, high), like `np.random.uniform`. */
+  uniform(low: number, high: number, shape: readonly number[], dtype: FloatDType = 'float32'): Tensor {
+    return this.fill(shape, dtype, () => low + (high - low) * this.random());
+  }
+
+  /** mean + std·N(0, 1), like `np.random.normal`. */
+  normalTensor(mean: number, std: number, shape: readonly number[], dtype: FloatDType = 'float32'): Tensor {
+    return this.fill(shape, dtype, () => mean + std * this.normal());
+  }
+
+  /**
+   * Integers in [low, high), like `np.random.randint`: masked rejection sampling on
+   * 32-bit words, so the stream matches numpy's for ranges below 2^32.
+   */
+  randint(low: number, high: number, size = 1): number[] {
+    if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
+      throw new ValueError(`randint: expected integers with low < high, received low=${low}, high=${high}`);
+    }
+    const range = high - low - 1;
+    if (range > 0xffffffff) throw new ValueError(`randint: ranges wider than 2^32 are not supported, received ${range + 1}`);
+    const mask = maskFor(range);
+    return Array.from({ length: size }, () => {
+      if (range === 0) return low;
+      let v: number;
+      do v = (this.mt.nextUint32() & mask) >>> 0;
+      while (v > range);
+      return low + v;
+    });
+  }
+
+  /** Shuffles an array in place with numpy's legacy Fisher-Yates. */
+  shuffle<T>(items: T[]): T[] {
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = this.interval(i);
+      const tmp = items[i];
+      items[i] = items[j];
+      items[j] = tmp;
+    }
+    return items;
+  }
+
+  /** A shuffled 0..n-1, like `np.random.permutation(n)`. */
+  permutation(n: number): number[] {
+    if (!Number.isInteger(n) || n < 0) throw new ValueError(`permutation: n must be a non-negative integer, received ${n}`);
+    return this.shuffle(Array.from({ length: n }, (_, i) => i));
+  }
+
+  getState(): GeneratorState {
+    return { ...this.mt.getState(), gauss: this.gauss };
+  }
+
+  setState(state: GeneratorState): void {
+    if (!Array.isArray(state?.key) || state.key.length !== 624 || !Number.isInteger(state.pos) || state.pos < 0 || state.pos > 624) {
+      throw new ValueError('Generator.setState: expected { key: 624 words, pos: 0..624, gauss }');
+    }
+    this.mt.setState(state);
+    this.gauss = state.gauss;
+  }
+
+  /** A uniform integer in [0, max], numpy's `random_interval`. */
+  private interval(max: number): number {
+    if (max === 0) return 0;
+    const mask = maskFor(max);
+    let v: number;
+    do v = (this.mt.nextUint32() & mask) >>> 0;
+    while (v > max);
+    return v;
+  }
+
+  private fill(shape: readonly number[], dtype: FloatDType, draw: () => number): Tensor {
+    const s = assertShape(shape as number[]);
+    const data = allocate(dtype, sizeOf(s));
+    for (let i = 0; i < data.length; i++) data[i] = draw();
+    return new Tensor(data, s);
+  }
+}
+
+/** The smallest 2^k - 1 that covers `max`. */
+function maskFor(max: number): number {
+  let mask = max;
+  mask |= mask >>> 1;
+  mask |= mask >>> 2;
+  mask |= mask >>> 4;
+  mask |= mask >>> 8;
+  mask |= mask >>> 16;
+  return mask >>> 0;
+}
+
+/** A Generator from a seed, or the generator itself: what every `rng` option accepts. */
+export function toGenerator(rng: Generator | number): Generator {
+  return rng instanceof Generator ? rng : new Generator(rng);
+}

@@ -1,0 +1,155 @@
+import type { Backend, BackendCore, BackendOptional } from './backend.ts';
+import { defineBackend } from './backend-defaults.ts';
+import { jsBackend } from './backends/js/index.ts';
+import { BackendError } from './errors.ts';
+
+/**
+ * Backends by name with a priority. The first op picks the highest-priority backend
+ * that loads, unless `setBackend` chose one. `js` is built in and always loads, so
+ * Neurite works everywhere; a faster backend registers itself with a higher priority.
+ */
+export type BackendImpl = BackendCore & Partial<BackendOptional>;
+
+export interface BackendEntry {
+  name: string;
+  priority: number;
+  load: () => BackendImpl;
+}
+
+/** What a backend package exports as `neuriteBackend` to be found by discovery. */
+export interface BackendPlugin {
+  name: string;
+  priority: number;
+  load: () => BackendImpl;
+}
+
+export interface BackendInfo {
+  /** The active backend. */
+  name: string;
+  /** Why it is the active one, in words for `neurite info`. */
+  reason: string;
+  /** Every registered backend with its priority, highest first. */
+  registered: { name: string; priority: number }[];
+  /** Backends that were tried and failed to load, with the reason. */
+  failures: Record<string, string>;
+}
+
+const entries = new Map<string, BackendEntry>([['js', { name: 'js', priority: 1, load: () => jsBackend }]]);
+const loaded = new Map<string, Backend>();
+const failures: Record<string, string> = {};
+let active: Backend | null = null;
+let reason = '';
+let discovered = false;
+
+/** Adds a backend; optional ops it lacks are composed from its core ops. */
+export function registerBackend(name: string, load: () => BackendImpl, priority = 0): void {
+  if (typeof name !== 'string' || name === '') throw new BackendError(`registerBackend: name must be a non-empty string, received ${JSON.stringify(name)}`);
+  entries.set(name, { name, priority, load });
+  // A new higher-priority backend takes over unless the user chose one explicitly.
+  if (active && !reason.startsWith('chosen') && priority > (entries.get(active.name)?.priority ?? 0)) active = null;
+}
+
+/** Makes `name` the backend of every following op; throws for an unknown or failing one. */
+export function setBackend(name: string): Backend {
+  discover();
+  const backend = load(name);
+  if (!backend) throw new BackendError(`setBackend: backend '${name}' failed to load: ${failures[name]}`);
+  active = backend;
+  reason = `chosen with setBackend('${name}')`;
+  return backend;
+}
+
+export function getBackend(): Backend {
+  if (active) return active;
+  discover();
+  const ordered = [...entries.values()].sort((a, b) => b.priority - a.priority);
+  for (const entry of ordered) {
+    const backend = load(entry.name);
+    if (backend) {
+      active = backend;
+      const skipped = ordered.filter((e) => e.priority > entry.priority).map((e) => `${e.name} (${failures[e.name]})`);
+      reason = skipped.length
+        ? `highest priority that loaded; skipped ${skipped.join(', ')}`
+        : `highest priority available (${entry.priority})`;
+      return backend;
+    }
+  }
+  throw new BackendError('getBackend: no backend could be loaded');
+}
+
+export function backendInfo(): BackendInfo {
+  const current = getBackend();
+  return {
+    name: current.name,
+    reason,
+    registered: [...entries.values()].sort((a, b) => b.priority - a.priority).map(({ name, priority }) => ({ name, priority })),
+    failures: { ...failures },
+  };
+}
+
+export function listBackends(): string[] {
+  discover();
+  return [...entries.keys()];
+}
+
+function load(name: string): Backend | null {
+  const cached = loaded.get(name);
+  if (cached) return cached;
+  const entry = entries.get(name);
+  if (!entry) {
+    throw new BackendError(`unknown backend '${name}': expected one of ${[...entries.keys()].map((n) => `'${n}'`).join(', ')}`);
+  }
+  try {
+    const backend = defineBackend(entry.load());
+    loaded.set(name, backend);
+    return backend;
+  } catch (error) {
+    failures[name] = error instanceof Error ? error.message : String(error);
+    return null;
+  }
+}
+
+/**
+ * Installing @neurite/backend-native is enough to make it the default: where the runtime
+ * can require synchronously (Node, Deno), we look for it once, from this package and from
+ * the working directory. Absent is normal and silent; present but broken is said in one
+ * line, and we go on with what loads. The plugin is registered here rather than by the
+ * plugin itself, so a second copy of this package cannot end up with the registration.
+ */
+function discover(): void {
+  if (discovered) return;
+  discovered = true;
+  const proc = (globalThis as { process?: NodeLikeProcess }).process;
+  if (proc?.getBuiltinModule && !proc.env?.NEURITE_NO_AUTOLOAD) {
+    const plugin = findPlugin(proc);
+    if (plugin) registerBackend(plugin.name, plugin.load, plugin.priority);
+  }
+  const chosen = proc?.env?.NEURITE_BACKEND;
+  if (chosen && chosen !== 'auto') setBackend(chosen);
+}
+
+interface NodeLikeProcess {
+  getBuiltinModule?: (id: string) => unknown;
+  env?: Record<string, string | undefined>;
+  cwd?: () => string;
+}
+
+function findPlugin(proc: NodeLikeProcess): BackendPlugin | undefined {
+  const mod = proc.getBuiltinModule?.('node:module') as { createRequire?: (from: string) => (id: string) => unknown } | undefined;
+  if (!mod?.createRequire) return undefined;
+  const bases = [import.meta.url, `file://${proc.cwd?.() ?? '/'}/`];
+  for (const base of bases) {
+    try {
+      const exported = mod.createRequire(base)('@neurite/backend-native') as { neuriteBackend?: BackendPlugin };
+      if (exported?.neuriteBackend) return exported.neuriteBackend;
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') continue;
+      const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      failures.native = message;
+      console.warn(`neurite: @neurite/backend-native is installed but did not load (${message}); using the js backend`);
+      return undefined;
+    }
+  }
+  return undefined;
+}
