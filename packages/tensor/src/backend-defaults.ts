@@ -9,7 +9,19 @@ import { Tensor } from './tensor.ts';
  * the hot paths one at a time.
  */
 export function defineBackend(impl: BackendCore & Partial<BackendOptional>): Backend {
-  const required: (keyof BackendCore)[] = ['unary', 'binary', 'where', 'clip', 'reduce', 'argMax', 'matmul', 'transpose', 'slice', 'concat', 'gather'];
+  const required: (keyof BackendCore)[] = [
+    'unary',
+    'binary',
+    'where',
+    'clip',
+    'reduce',
+    'argMax',
+    'matmul',
+    'transpose',
+    'slice',
+    'concat',
+    'gather',
+  ];
   const missing = required.filter((k) => typeof impl[k] !== 'function');
   if (typeof impl.name !== 'string' || missing.length > 0) {
     throw new BackendError(`backend '${String(impl.name)}' lacks required ops: ${missing.join(', ') || 'name'}`);
@@ -22,13 +34,25 @@ export function defineBackend(impl: BackendCore & Partial<BackendOptional>): Bac
     return new Tensor(d, []);
   };
   const bin = (op: Parameters<BackendCore['binary']>[0], a: Tensor, b: Tensor, shape = a.shape): Tensor => {
-    const r = new Tensor(allocate(a.dtype === 'float64' ? 'float64' : 'float32', shape.reduce((p, d) => p * d, 1)), shape);
+    const r = new Tensor(
+      allocate(
+        a.dtype === 'float64' ? 'float64' : 'float32',
+        shape.reduce((p, d) => p * d, 1),
+      ),
+      shape,
+    );
     core.binary(op, a, b, r.data as FloatArray, shape);
     return r;
   };
   const keptMax = (x: Tensor, axis: number, op: 'max' | 'sum'): Tensor => {
     const shape = x.shape.map((d, i) => (i === axis ? 1 : d));
-    const r = new Tensor(allocate(x.dtype === 'float64' ? 'float64' : 'float32', shape.reduce((p, d) => p * d, 1)), shape);
+    const r = new Tensor(
+      allocate(
+        x.dtype === 'float64' ? 'float64' : 'float32',
+        shape.reduce((p, d) => p * d, 1),
+      ),
+      shape,
+    );
     core.reduce(op, x, [axis], r.data as FloatArray);
     return r;
   };

@@ -10,18 +10,7 @@ import type { Tensor } from './tensor.ts';
  * and must not write to inputs.
  */
 
-export type UnaryOp =
-  | 'neg'
-  | 'abs'
-  | 'exp'
-  | 'log'
-  | 'sqrt'
-  | 'square'
-  | 'sign'
-  | 'sigmoid'
-  | 'tanh'
-  | 'relu'
-  | 'leakyRelu';
+export type UnaryOp = 'neg' | 'abs' | 'exp' | 'log' | 'sqrt' | 'square' | 'sign' | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu';
 
 export type BinaryOp =
   | 'add'

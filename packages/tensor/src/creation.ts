@@ -29,11 +29,10 @@ export function tensor(values: NestedArray | TypedArray, dtype: DType = 'float32
       const len = Array.isArray(v) ? `length ${v.length}` : describe(v);
       throw new ShapeError(`tensor: ragged nested array: ${path || 'top level'} has ${len}, expected length ${inferred[depth]}`);
     }
-    v.forEach((child, i) => fill(child, depth + 1, `${path}[${i}]`));
+    for (let i = 0; i < v.length; i++) fill(v[i], depth + 1, `${path}[${i}]`);
   };
   fill(values, 0, '');
-  const t = new Tensor(flat, inferred);
-  return shape ? new Tensor(flat, assertShape([...shape])) : t;
+  return new Tensor(flat, shape ? assertShape([...shape]) : inferred);
 }
 
 function inferShape(values: NestedArray): number[] {
@@ -69,7 +68,8 @@ export const onesLike = (x: Tensor): Tensor => full(x.shape, 1, x.dtype);
 /** [start, stop) in steps of `step`, as numpy's arange; `arange(5)` is 0..4. */
 export function arange(start: number, stop?: number, step = 1, dtype: DType = 'float32'): Tensor {
   const [from, to] = stop === undefined ? [0, start] : [start, stop];
-  if (![from, to, step].every(Number.isFinite)) throw new ValueError(`arange: start, stop and step must be finite, received ${from}, ${to}, ${step}`);
+  if (![from, to, step].every(Number.isFinite))
+    throw new ValueError(`arange: start, stop and step must be finite, received ${from}, ${to}, ${step}`);
   if (step === 0) throw new ValueError('arange: step must not be zero');
   const n = Math.max(0, Math.ceil((to - from) / step));
   const data = allocate(assertDType(dtype), n);

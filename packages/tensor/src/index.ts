@@ -3,8 +3,9 @@
  * deep-learning course and beyond, autodiff, numpy-compatible random numbers, and a
  * pluggable backend (pure TypeScript built in).
  */
-export { gradCheck, type GradCheckResult } from './autodiff/gradcheck.ts';
+
 export { grad, type ValueAndGrad, valueAndGrad } from './autodiff/grad.ts';
+export { type GradCheckResult, gradCheck } from './autodiff/gradcheck.ts';
 export type { Activation, AdamStep, Backend, BackendCore, BackendOptional, BinaryOp, Gemm, ReduceOp, UnaryOp } from './backend.ts';
 export { defineBackend } from './backend-defaults.ts';
 export { jsBackend } from './backends/js/index.ts';

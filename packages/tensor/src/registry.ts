@@ -43,7 +43,8 @@ let discovered = false;
 
 /** Adds a backend; optional ops it lacks are composed from its core ops. */
 export function registerBackend(name: string, load: () => BackendImpl, priority = 0): void {
-  if (typeof name !== 'string' || name === '') throw new BackendError(`registerBackend: name must be a non-empty string, received ${JSON.stringify(name)}`);
+  if (typeof name !== 'string' || name === '')
+    throw new BackendError(`registerBackend: name must be a non-empty string, received ${JSON.stringify(name)}`);
   entries.set(name, { name, priority, load });
   // A new higher-priority backend takes over unless the user chose one explicitly.
   if (active && !reason.startsWith('chosen') && priority > (entries.get(active.name)?.priority ?? 0)) active = null;

@@ -1,7 +1,7 @@
 import type { Activation } from '../backend.ts';
 import { zeros } from '../creation.ts';
 import { activationBackward } from '../ops/activations.ts';
-import { add, div, equal, exp, greater, greaterEqual, less, lessEqual, log, mul, neg, sign, sqrt, sub, where } from '../ops/elementwise.ts';
+import { add, div, equal, exp, greater, greaterEqual, less, lessEqual, log, mul, neg, sign, sub, where } from '../ops/elementwise.ts';
 import { cast, concat, reshape, slice, transpose } from '../ops/layout.ts';
 import { matmul } from '../ops/linalg.ts';
 import { reducedShape, sum } from '../ops/reduce.ts';
@@ -16,7 +16,9 @@ import type { TapeNode } from './tape.ts';
  */
 type Vjp = (dy: Tensor, node: TapeNode) => (Tensor | null)[];
 
-const act = (name: Activation): Vjp => (dy, { output, attrs }) => [activationBackward(name, dy, output, attrs.alpha as number)];
+const act =
+  (name: Activation): Vjp =>
+  (dy, { output, attrs }) => [activationBackward(name, dy, output, attrs.alpha as number)];
 
 export const GRADIENTS: Record<string, Vjp> = {
   add: (dy, { inputs: [a, b] }) => [unbroadcast(dy, a), unbroadcast(dy, b)],
@@ -108,7 +110,11 @@ function padTo(dy: Tensor, x: Tensor, begin: number[]): Tensor {
     const before = begin[axis];
     const after = x.shape[axis] - before - dy.shape[axis];
     const parts: Tensor[] = [];
-    const block = (n: number) => zeros(g.shape.map((d, i) => (i === axis ? n : d)), dy.dtype);
+    const block = (n: number) =>
+      zeros(
+        g.shape.map((d, i) => (i === axis ? n : d)),
+        dy.dtype,
+      );
     if (before > 0) parts.push(block(before));
     parts.push(g);
     if (after > 0) parts.push(block(after));
@@ -131,6 +137,12 @@ function scatterAdd(dy: Tensor, x: Tensor, axis: number, indices: Int32Array): T
   const perm = [...x.shape.keys()].filter((i) => i !== axis).concat(axis);
   const moved = transpose(dy, perm);
   const flat = reshape(moved, [-1, k]);
-  const back = reshape(matmul(flat, S), perm.map((p) => x.shape[p]));
-  return transpose(back, perm.map((_, i) => perm.indexOf(i)));
+  const back = reshape(
+    matmul(flat, S),
+    perm.map((p) => x.shape[p]),
+  );
+  return transpose(
+    back,
+    perm.map((_, i) => perm.indexOf(i)),
+  );
 }

@@ -4,7 +4,7 @@ import { allocate, promote } from '../dtype.ts';
 import { ShapeError, ValueError } from '../errors.ts';
 import { broadcastShapes, sizeOf } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
-import { asTensor, assertNumber, assertTensor, backend, castData, floatOf, type Operand } from './util.ts';
+import { assertNumber, assertTensor, asTensor, backend, castData, floatOf, type Operand } from './util.ts';
 
 /** Validates, broadcasts and promotes once; the backend only computes. */
 function binary(op: BinaryOp, a: Operand, b: Operand): Tensor {

@@ -33,17 +33,33 @@ export function expandDims(x: Tensor, axis: number): Tensor {
 
 export function squeeze(x: Tensor, axis?: number): Tensor {
   assertTensor(x, 'squeeze');
-  if (axis === undefined) return reshape(x, x.shape.filter((d) => d !== 1));
+  if (axis === undefined)
+    return reshape(
+      x,
+      x.shape.filter((d) => d !== 1),
+    );
   const ax = normalizeAxis(axis, x.rank);
-  if (x.shape[ax] !== 1) throw new ShapeError(`squeeze: cannot select an axis to squeeze out which has size not equal to one (axis ${axis} of ${formatShape(x.shape)})`);
-  return reshape(x, x.shape.filter((_, i) => i !== ax));
+  if (x.shape[ax] !== 1)
+    throw new ShapeError(
+      `squeeze: cannot select an axis to squeeze out which has size not equal to one (axis ${axis} of ${formatShape(x.shape)})`,
+    );
+  return reshape(
+    x,
+    x.shape.filter((_, i) => i !== ax),
+  );
 }
 
 /** Permutes axes (reverses them by default), as numpy's transpose; the result is contiguous. */
 export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   assertTensor(x, 'transpose');
   const p = perm ? [...perm] : x.shape.map((_, i) => x.rank - 1 - i);
-  if (p.length !== x.rank || !sameShape([...p].sort((a, b) => a - b), x.shape.map((_, i) => i))) {
+  if (
+    p.length !== x.rank ||
+    !sameShape(
+      [...p].sort((a, b) => a - b),
+      x.shape.map((_, i) => i),
+    )
+  ) {
     throw new ValueError(`transpose: perm [${p.join(', ')}] is not a permutation of the ${x.rank} axes of ${formatShape(x.shape)}`);
   }
   const shape = p.map((a) => x.shape[a]);
@@ -80,7 +96,7 @@ export function slice(x: Tensor, begin: readonly number[], size?: readonly numbe
 /** Joins tensors along an existing axis; every other dimension must agree. */
 export function concat(xs: readonly Tensor[], axis = 0): Tensor {
   if (!Array.isArray(xs) || xs.length === 0) throw new ValueError('concat: expected a non-empty array of tensors');
-  xs.forEach((t, i) => assertTensor(t, 'concat', `xs[${i}]`));
+  for (let i = 0; i < xs.length; i++) assertTensor(xs[i], 'concat', `xs[${i}]`);
   const first = xs[0];
   const ax = normalizeAxis(axis, first.rank);
   for (const t of xs) {
@@ -94,7 +110,11 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
   const shape = [...first.shape];
   shape[ax] = xs.reduce((s, t) => s + t.shape[ax], 0);
   const out = allocate(dtype, sizeOf(shape));
-  backend().concat(xs.map((t) => castData(t, dtype)), ax, out);
+  backend().concat(
+    xs.map((t) => castData(t, dtype)),
+    ax,
+    out,
+  );
   return record('concat', [...xs], new Tensor(out, shape), { axis: ax, sizes: xs.map((t) => t.shape[ax]) });
 }
 

@@ -54,7 +54,9 @@ export function linear(W: Tensor, A: Tensor, b: Tensor | null, activation: Activ
   assertTensor(A, 'linear', 'A');
   assertNumber(alpha, 'linear', 'alpha');
   if (!['linear', 'sigmoid', 'tanh', 'relu', 'leakyRelu'].includes(activation)) {
-    throw new ValueError(`linear: activation must be one of linear, sigmoid, tanh, relu, leakyRelu, received ${JSON.stringify(activation)}`);
+    throw new ValueError(
+      `linear: activation must be one of linear, sigmoid, tanh, relu, leakyRelu, received ${JSON.stringify(activation)}`,
+    );
   }
   const [n, m] = matmulShape(W, A, false, false);
   if (b !== null) {

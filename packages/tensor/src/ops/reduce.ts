@@ -22,7 +22,10 @@ function reduce(op: ReduceOp, x: Tensor, axis: Axis | undefined, keepDims: boole
   }
   const kept = reducedShape(x.shape, axes, true);
   const dtype = floatOf(x);
-  const out = allocate(dtype, kept.reduce((p, d) => p * d, 1));
+  const out = allocate(
+    dtype,
+    kept.reduce((p, d) => p * d, 1),
+  );
   backend().reduce(op, castData(x, dtype), axes, out);
   return record(op, [x], new Tensor(out, reducedShape(x.shape, axes, keepDims)), { axes, keepDims });
 }

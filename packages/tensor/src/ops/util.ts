@@ -25,7 +25,8 @@ export function assertTensor(x: unknown, fn: string, arg = 'x'): Tensor {
 }
 
 export function assertNumber(x: unknown, fn: string, arg: string): number {
-  if (typeof x !== 'number' || Number.isNaN(x)) throw new ValueError(`${fn}: ${arg} must be a number, received ${describe(x)} ${String(x)}`);
+  if (typeof x !== 'number' || Number.isNaN(x))
+    throw new ValueError(`${fn}: ${arg} must be a number, received ${describe(x)} ${String(x)}`);
   return x;
 }
 

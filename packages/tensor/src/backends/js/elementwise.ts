@@ -64,7 +64,18 @@ export function binary(op: BinaryOp, x: Tensor, y: Tensor, out: FloatArray, outS
   forEachRun(outShape, strides, (off, o, inner, n) => binaryRun(op, a, off[0], inner[0], b, off[1], inner[1], out, o, n));
 }
 
-function binaryRun(op: BinaryOp, a: TypedArray, ia: number, sa: number, b: TypedArray, ib: number, sb: number, out: FloatArray, o: number, n: number): void {
+function binaryRun(
+  op: BinaryOp,
+  a: TypedArray,
+  ia: number,
+  sa: number,
+  b: TypedArray,
+  ib: number,
+  sb: number,
+  out: FloatArray,
+  o: number,
+  n: number,
+): void {
   switch (op) {
     case 'add':
       for (let i = 0; i < n; i++) out[o + i] = a[ia + i * sa] + b[ib + i * sb];

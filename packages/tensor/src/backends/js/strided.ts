@@ -51,7 +51,9 @@ function collapse(shape: Shape, strides: readonly (readonly number[])[]): { dims
       });
     } else {
       dims.push(shape[i]);
-      strides.forEach((s, j) => st[j].push(s[i]));
+      strides.forEach((s, j) => {
+        st[j].push(s[i]);
+      });
     }
   }
   if (dims.length === 0 && shape.length > 0) {
