@@ -12,7 +12,7 @@ const EDGE = 3;
 export function formatTensor(t: Tensor): string {
   const summarize = t.size > THRESHOLD;
   const values = collect(t, summarize);
-  const cell = makeCellFormatter(values, t.dtype === 'int32');
+  const cell = makeCellFormatter(values, t.dtype === 'int32', t.dtype === 'float32');
   const prefix = 'tensor(';
   const body = t.rank === 0 ? cell(t.data[0]) : formatDim(t, 0, 0, cell, prefix.length + 1, summarize);
   return `${prefix}${body}, dtype=${t.dtype})`;
@@ -24,7 +24,7 @@ function collect(t: Tensor, summarize: boolean): number[] {
   return [...Array.from(t.data.subarray(0, EDGE)), ...Array.from(t.data.subarray(t.size - EDGE))];
 }
 
-function makeCellFormatter(values: number[], integer: boolean): (v: number) => string {
+function makeCellFormatter(values: number[], integer: boolean, f32: boolean): (v: number) => string {
   const finite = values.filter(Number.isFinite);
   const abs = finite.map(Math.abs).filter((v) => v !== 0);
   const max = abs.length ? Math.max(...abs) : 0;
@@ -34,14 +34,14 @@ function makeCellFormatter(values: number[], integer: boolean): (v: number) => s
   let text: (v: number) => string;
   if (integer) text = (v) => String(v);
   else if (scientific) {
-    const digits = Math.max(...finite.map((v) => trimZeros(v.toExponential(PRECISION).split('e')[0]).split('.')[1]?.length ?? 0), 0);
+    const digits = Math.max(0, ...finite.map((v) => mantissaDigits(shortest(v, f32))));
     text = (v) => {
       const [m, e] = v.toExponential(digits).split('e');
       const exp = Number(e);
-      return `${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+      return `${m.includes('.') ? m : `${m}.`}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
     };
   } else if (allIntegral) text = (v) => `${v}.`;
-  else text = (v) => trimZeros(v.toFixed(PRECISION));
+  else text = (v) => fixed(v, f32);
   const strings = values.map((v) => special(v) ?? text(v));
   const intWidth = Math.max(...strings.map((s) => s.split('.')[0].length), 0);
   const fracWidth = Math.max(...strings.map((s) => (s.includes('.') ? s.split('.')[1].length : 0)), 0);
@@ -58,6 +58,33 @@ function special(v: number): string | undefined {
   if (v === Number.POSITIVE_INFINITY) return 'inf';
   if (v === Number.NEGATIVE_INFINITY) return '-inf';
   return undefined;
+}
+
+/**
+ * The shortest decimal that reads back as the same value in the tensor's dtype (so a
+ * float32 0.3 prints as 0.3, not 0.30000001), capped at eight decimals: numpy's default.
+ */
+function fixed(v: number, f32: boolean): string {
+  const short = shortest(v, f32);
+  const text = String(short);
+  const decimals = text.includes('.') ? text.length - text.indexOf('.') - 1 : 0;
+  if (decimals > PRECISION || text.includes('e')) return trimZeros(short.toFixed(PRECISION));
+  return text.includes('.') ? text : `${text}.`;
+}
+
+function shortest(v: number, f32: boolean): number {
+  if (!f32) return v;
+  for (let p = 1; p <= 9; p++) {
+    const candidate = Number(v.toPrecision(p));
+    if (Math.fround(candidate) === v) return candidate;
+  }
+  return v;
+}
+
+/** Digits after the point in the mantissa of v's shortest scientific form, capped at eight. */
+function mantissaDigits(v: number): number {
+  const m = v.toExponential().split('e')[0];
+  return Math.min(PRECISION, m.includes('.') ? m.length - m.indexOf('.') - 1 : 0);
 }
 
 function trimZeros(s: string): string {
