@@ -1,6 +1,7 @@
 import type { Activation, Backend, BackendCore, BackendOptional } from './backend.ts';
 import { allocate, type FloatArray } from './dtype.ts';
 import { BackendError } from './errors.ts';
+import { broadcastShapes, type Shape } from './shape.ts';
 import { Tensor } from './tensor.ts';
 
 /**
@@ -33,7 +34,13 @@ export function defineBackend(impl: BackendCore & Partial<BackendOptional>): Bac
     d[0] = v;
     return new Tensor(d, []);
   };
-  const bin = (op: Parameters<BackendCore['binary']>[0], a: Tensor, b: Tensor, shape = a.shape): Tensor => {
+  // The result takes the broadcast shape: with a's shape, 1 − A (a scalar first) came out size 1.
+  const bin = (
+    op: Parameters<BackendCore['binary']>[0],
+    a: Tensor,
+    b: Tensor,
+    shape: Shape = broadcastShapes(a.shape, b.shape),
+  ): Tensor => {
     const r = new Tensor(
       allocate(
         a.dtype === 'float64' ? 'float64' : 'float32',

@@ -42,13 +42,15 @@ function makeCellFormatter(values: number[], integer: boolean, f32: boolean): (v
     };
   } else if (allIntegral) text = (v) => `${v}.`;
   else text = (v) => fixed(v, f32);
-  const strings = values.map((v) => special(v) ?? text(v));
+  // Widths come from the finite values only; nan and inf are then right-aligned in that width, as numpy does.
+  const strings = finite.map(text);
   const intWidth = Math.max(...strings.map((s) => s.split('.')[0].length), 0);
   const fracWidth = Math.max(...strings.map((s) => (s.includes('.') ? s.split('.')[1].length : 0)), 0);
+  const dotted = strings.some((s) => s.includes('.'));
   return (v) => {
     const s = special(v) ?? text(v);
     const [whole, frac] = s.split('.');
-    if (frac === undefined) return s.padStart(intWidth + (fracWidth ? fracWidth + 1 : 0));
+    if (frac === undefined) return s.padStart(intWidth + (dotted ? fracWidth + 1 : 0));
     return `${whole.padStart(intWidth)}.${frac.padEnd(fracWidth)}`;
   };
 }

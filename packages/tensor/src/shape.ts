@@ -74,7 +74,7 @@ export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
 }
 
 export function normalizeAxis(axis: number, rank: number, arg = 'axis'): number {
-  if (!Number.isInteger(axis) || axis < -rank || axis >= Math.max(rank, 1)) {
+  if (!Number.isInteger(axis) || axis < -rank || axis >= rank) {
     throw new ValueError(`${arg}: ${axis} is out of bounds for a tensor of rank ${rank}`);
   }
   return axis < 0 ? axis + rank : axis;

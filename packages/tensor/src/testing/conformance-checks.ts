@@ -1,0 +1,203 @@
+import { full, ones, scalar, tensor, zeros } from '../creation.ts';
+import type { FloatArray, FloatDType } from '../dtype.ts';
+import { BackendError, DTypeError, NeuriteError, ShapeError, ValueError } from '../errors.ts';
+import * as op from '../ops/index.ts';
+import { getBackend, setBackend } from '../registry.ts';
+import { assert, assertClose, assertDType, assertEqual, assertThrows, EXACT, fromFixture, TOLERANCE } from './assert.ts';
+import { expected, inputs } from './fixtures/conformance.ts';
+import type { ConformanceCase } from './index.ts';
+
+/** Hand-derived checks: dtype promotion, size-0 and size-1 edges, bad inputs, optimizer kernels. */
+export function checkCases(backendName: string): ConformanceCase[] {
+  const c = (name: string, fn: () => void): ConformanceCase => ({
+    name,
+    fn: () => {
+      setBackend(backendName);
+      fn();
+    },
+  });
+  const t32 = (name: string) => fromFixture(inputs[name], 'float32');
+  const t64 = (name: string) => fromFixture(inputs[name], 'float64');
+  const f64 = TOLERANCE.float64;
+  return [
+    c('setBackend makes the backend active', () => assertEqual(getBackend().name, backendName, 'getBackend().name')),
+
+    // Promotion: float64 wins; a plain number adopts the tensor's dtype; int32 computes in float32.
+    c('promotion: float32 + float64 -> float64', () => {
+      const r = op.add(t32('A'), t64('B'));
+      assertDType(r, 'float64');
+      assertClose(r, expected.add, f64);
+      assertDType(op.maximum(t64('A'), t32('B')), 'float64');
+    }),
+    c('promotion: scalars keep the tensor dtype', () => {
+      assertDType(op.mul(t32('A'), 1.5), 'float32');
+      assertDType(op.sub(1.5, t32('A')), 'float32');
+      assertDType(op.add(t64('A'), 1), 'float64');
+      assertDType(op.where(op.greater(t32('A'), 0), 1, 0), 'float32');
+      assertDType(op.add(scalar(2, 'float64'), t32('A')), 'float64');
+    }),
+    c('promotion: int32 computes in float32', () => {
+      const i = tensor([1, -2, 3], 'int32');
+      const r = op.add(i, 0.5);
+      assertDType(r, 'float32');
+      assertClose(r, [1.5, -1.5, 3.5], EXACT);
+      assertDType(op.exp(i), 'float32');
+      assertDType(op.sum(i), 'float32');
+    }),
+    c('promotion: matmul, linear, concat, where, activationBackward', () => {
+      assertClose(op.matmul(t32('G1'), t64('G2')), expected.matmul, f64);
+      assertDType(op.matmul(t32('G1'), t64('G2')), 'float64');
+      const lin = op.linear(t32('W'), t64('X'), t32('b'), 'tanh');
+      assertDType(lin, 'float64');
+      assertClose(lin, expected.linear_tanh, f64);
+      assertDType(op.concat([t32('A'), t64('B')]), 'float64');
+      assertClose(op.concat([t32('A'), t64('B')]), expected.concat_0, f64);
+      assertDType(op.where(op.greater(t32('A'), 0), t32('A'), t64('B')), 'float64');
+      assertDType(op.activationBackward('tanh', t32('dA'), t64('Z')), 'float64');
+    }),
+
+    // Size-0 and size-1 dimensions.
+    c('size-0: elementwise, reductions, matmul with k = 0', () => {
+      const e = zeros([0, 3]);
+      assertEqual(op.exp(e).shape, [0, 3]);
+      assertEqual(op.sum(e, 1).shape, [0]);
+      assertClose(op.sum(e), 0, EXACT);
+      assertClose(op.matmul(zeros([2, 0]), zeros([0, 3])), { shape: [2, 3], data: [0, 0, 0, 0, 0, 0] }, EXACT);
+      assertEqual(op.matmul(zeros([0, 4]), ones([4, 3])).shape, [0, 3]);
+      assertEqual(op.concat([e, zeros([2, 3])]).shape, [2, 3]);
+      assertEqual(op.transpose(e).shape, [3, 0]);
+      assertEqual(op.softmax(e, 1).shape, [0, 3]);
+      assertEqual(op.add(zeros([0]), ones([1])).shape, [0]);
+    }),
+    c('size-1: softmax over a size-1 axis is 1, logSoftmax 0', () => {
+      const z = tensor([[0.5, -3, 700]], 'float64');
+      assertClose(op.softmax(z, 0), [1, 1, 1], EXACT);
+      assertClose(op.logSoftmax(z, 0), [0, 0, 0], EXACT);
+      assertClose(op.max(z, 0), [0.5, -3, 700], EXACT);
+      assertClose(op.argMax(z, 0), [0, 0, 0], EXACT);
+      assertClose(op.matmul(tensor([[2]], 'float64'), tensor([[3, 4]], 'float64')), [6, 8], EXACT);
+    }),
+    c('rank 0: scalars through elementwise and reductions', () => {
+      const s = scalar(-2, 'float64');
+      assertEqual(op.abs(s).shape, []);
+      assertClose(op.abs(s), 2, EXACT);
+      assertClose(op.sum(s), -2, EXACT);
+      assertEqual(op.add(s, ones([2, 1])).shape, [2, 1]);
+    }),
+    ...(['float32', 'float64'] as const).map((dtype) =>
+      c(`large |z|: sigmoid 0/1, tanh ±1, exp, log(0) ${dtype}`, () => {
+        const z = tensor([-1000, 1000], dtype);
+        const s = op.sigmoid(z);
+        assert(!s.data.some(Number.isNaN), `sigmoid(±1000) has NaN: ${Array.from(s.data)}`);
+        assertClose(s, [0, 1], EXACT);
+        assertClose(op.tanh(z), [-1, 1], EXACT);
+        assertClose(op.exp(z), [0, Number.POSITIVE_INFINITY], EXACT);
+        assertClose(op.log(tensor([0], dtype)), [Number.NEGATIVE_INFINITY], EXACT);
+        const lin = op.linear(tensor([[1000], [-1000]], dtype), ones([1, 1], dtype), null, 'sigmoid');
+        assertClose(lin, [1, 0], EXACT);
+        assert(!op.softmax(tensor([[1000, -1000]], dtype), 1).data.some(Number.isNaN), 'softmax of ±1000 has NaN');
+      }),
+    ),
+
+    // Bad inputs: the named NeuriteError subclass with a useful message.
+    c('error: broadcast mismatch says what numpy says', () => {
+      assertThrows(
+        () => op.add(zeros([4, 3]), zeros([3, 2])),
+        ShapeError,
+        'operands could not be broadcast together with shapes (4,3) (3,2)',
+      );
+      assertThrows(() => op.mul(zeros([2, 4, 3]), zeros([5])), ShapeError, '(2,4,3) (5,)');
+      assertThrows(() => op.where(zeros([2, 1]), zeros([3]), zeros([4])), ShapeError, 'could not be broadcast');
+    }),
+    c('error: matmul inner dimensions and ranks', () => {
+      assertThrows(() => op.matmul(zeros([2, 3]), zeros([4, 2])), ShapeError, 'inner dimensions', '(2, 3)', '(4, 2)');
+      assertThrows(() => op.matmul(zeros([2, 3]), zeros([2, 3]), { transB: true, transA: true }), ShapeError, 'inner dimensions');
+      assertThrows(() => op.matmul(zeros([3]), zeros([3, 2])), ShapeError, '2-D');
+      assertThrows(() => op.linear(zeros([3, 4]), zeros([4, 5]), zeros([4, 1])), ShapeError, 'b must have shape (3, 1)');
+      assertThrows(() => op.linear(zeros([3, 4]), zeros([4, 5]), null, 'softplus' as never), ValueError, 'softplus');
+    }),
+    c('error: bad axis', () => {
+      assertThrows(() => op.sum(zeros([2, 3]), 2), ValueError, 'axis', '2', 'rank 2');
+      assertThrows(() => op.mean(zeros([2, 3]), -3), ValueError, 'out of bounds');
+      assertThrows(() => op.softmax(zeros([2, 3]), 5), ValueError, 'out of bounds');
+      assertThrows(() => op.argMax(zeros([2, 3]), 2), ValueError, 'out of bounds');
+      assertThrows(() => op.concat([zeros([2, 3])], 2), ValueError, 'out of bounds');
+      assertThrows(() => op.sum(zeros([2, 3]), [0, 0]), ValueError, 'duplicate');
+      assertThrows(() => op.max(zeros([0, 3]), 0), ValueError, 'zero-size');
+      // A rank-0 tensor has no axis 0 (numpy: AxisError).
+      assertThrows(() => op.sum(scalar(3), 0), ValueError, 'rank 0');
+      assertThrows(() => op.softmax(scalar(3), 0), ValueError, 'rank 0');
+    }),
+    c('error: bad reshape, transpose, concat', () => {
+      assertThrows(() => op.reshape(zeros([2, 3]), [4, 2]), ShapeError, 'cannot reshape array of size 6 into shape (4, 2)');
+      assertThrows(() => op.reshape(zeros([2, 3]), [-1, -1]), ValueError, 'at most one -1');
+      assertThrows(() => op.reshape(zeros([2, 3]), [-1, 4]), ShapeError, 'size 6');
+      assertThrows(() => op.transpose(zeros([2, 3]), [0, 0]), ValueError, 'perm');
+      assertThrows(() => op.squeeze(zeros([2, 3]), 1), ShapeError, 'size not equal to one');
+      assertThrows(() => op.expandDims(zeros([2, 3]), 4), ValueError, 'out of bounds');
+      assertThrows(() => op.concat([zeros([2, 3]), zeros([2, 4])], 0), ShapeError, '(2, 3)', '(2, 4)');
+      assertThrows(() => op.concat([]), ValueError, 'non-empty');
+      assertThrows(() => op.activationBackward('relu', zeros([2, 3]), zeros([3, 2])), ShapeError, 'same shape');
+    }),
+    c('error: unknown dtype', () => {
+      assertThrows(() => zeros([2], 'int8' as never), DTypeError, 'int8');
+      assertThrows(() => op.cast(zeros([2]), 'float16' as never), DTypeError, 'float16');
+      assertThrows(() => tensor([1, 2], 'complex64' as never), DTypeError, 'complex64');
+    }),
+    c('error: unknown backend name', () => {
+      assertThrows(() => setBackend('no-such-backend'), BackendError, "'no-such-backend'", "'js'");
+      assertEqual(getBackend().name, backendName, 'active backend after a failed setBackend');
+    }),
+    c('error: non-finite or negative sizes', () => {
+      assertThrows(() => zeros([Number.NaN]), ValueError, 'NaN');
+      assertThrows(() => zeros([-1, 2]), ValueError, '-1');
+      assertThrows(() => full([Number.POSITIVE_INFINITY], 1), ValueError, 'Infinity');
+      assertThrows(() => ones([2.5]), ValueError, '2.5');
+    }),
+    c('error: slice and gather out of range', () => {
+      assertThrows(() => op.slice(zeros([4, 3]), [0, 2], [2, 2]), ValueError, 'axis 1', 'begin 2', 'size 2');
+      assertThrows(() => op.slice(zeros([4, 3]), [5, 0]), ValueError, 'axis 0');
+      assertThrows(() => op.slice(zeros([4, 3]), [0]), ValueError, 'one entry per axis');
+      assertThrows(() => op.gather(zeros([4, 3]), [1, 4], 0), ValueError, 'index 4 is out of bounds for axis 0 with size 4');
+      assertThrows(() => op.gather(zeros([4, 3]), [-4], 1), ValueError, 'index -4', 'size 3');
+    }),
+    c('error: values that are not tensors or numbers', () => {
+      assertThrows(() => op.add('a' as never, 1), NeuriteError, 'Tensor or a number');
+      assertThrows(() => op.exp([1, 2] as never), NeuriteError, 'must be a Tensor');
+      assertThrows(() => op.clip(zeros([2]), 1, 0), ValueError, 'min');
+      assertThrows(() => op.leakyRelu(zeros([2]), Number.NaN), ValueError, 'alpha');
+    }),
+
+    // Optimizer kernels, in place on the backend.
+    ...(['float32', 'float64'] as const).map((dtype) => c(`sgdUpdate in place ${dtype}`, () => optimizerCheck(dtype, 'sgd'))),
+    ...(['float32', 'float64'] as const).map((dtype) => c(`adamUpdate in place, 3 steps ${dtype}`, () => optimizerCheck(dtype, 'adam'))),
+  ];
+}
+
+function optimizerCheck(dtype: FloatDType, which: 'sgd' | 'adam'): void {
+  const param = fromFixture(inputs.param, dtype);
+  const before = param.data;
+  const grad = fromFixture(inputs.grad, dtype).data as FloatArray;
+  const tol = TOLERANCE[dtype];
+  if (which === 'sgd') {
+    getBackend().sgdUpdate(param.data as FloatArray, grad, 0.1);
+    assert(param.data === before, 'sgdUpdate must update param in place');
+    assertClose(param, expected.sgd, tol, 'sgd param');
+    return;
+  }
+  const grad2 = fromFixture(inputs.grad2, dtype).data as FloatArray;
+  const m = zeros([6], dtype);
+  const v = zeros([6], dtype);
+  [grad, grad2, grad].forEach((g, i) => {
+    getBackend().adamUpdate(param.data as FloatArray, g, m.data as FloatArray, v.data as FloatArray, {
+      lr: 0.1,
+      beta1: 0.9,
+      beta2: 0.999,
+      epsilon: 1e-8,
+      t: i + 1,
+    });
+  });
+  assertClose(param, expected.adam_param, tol, 'adam param');
+  assertClose(m, expected.adam_m, tol, 'adam m');
+  assertClose(v, expected.adam_v, tol, 'adam v');
+}

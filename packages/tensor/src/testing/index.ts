@@ -1,0 +1,41 @@
+/**
+ * @neurite/tensor/testing: runner-agnostic test cases that any backend package can run.
+ * Each case is a name and a function that throws on failure; nothing here depends on a
+ * test framework or on Node, so vitest, `deno test` and a native backend's suite all use
+ * the same lists:
+ *
+ *     for (const c of conformanceCases('native')) it(c.name, c.fn);
+ */
+import { autodiffCases } from './autodiff-cases.ts';
+import { checkCases } from './conformance-checks.ts';
+import { opCases } from './conformance-ops.ts';
+
+export interface ConformanceCase {
+  name: string;
+  fn: () => void;
+}
+
+/**
+ * Every op of the public API on backend `backendName`, against numpy's results, in
+ * float32 and float64, plus promotion, edge cases, bad inputs and the optimizer kernels.
+ * Each case calls `setBackend(backendName)` first.
+ */
+export function conformanceCases(backendName: string): ConformanceCase[] {
+  return [...opCases(backendName), ...checkCases(backendName)];
+}
+
+export {
+  assert,
+  assertClose,
+  assertDType,
+  assertEqual,
+  assertThrows,
+  ConformanceFailure,
+  EXACT,
+  type Expected,
+  TOLERANCE,
+  type Tolerance,
+} from './assert.ts';
+export type { ArrayFixture } from './fixtures/conformance.ts';
+export { generatorCases } from './generator-cases.ts';
+export { autodiffCases };

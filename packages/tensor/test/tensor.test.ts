@@ -1,0 +1,171 @@
+import { describe, expect, it } from 'vitest';
+import {
+  arange,
+  BackendError,
+  backendInfo,
+  eye,
+  full,
+  getBackend,
+  linspace,
+  listBackends,
+  ones,
+  reshape,
+  ShapeError,
+  scalar,
+  setBackend,
+  type Tensor,
+  tensor,
+  ValueError,
+  zeros,
+} from '../src/index.ts';
+import { creation, reprs } from './fixtures/numpy.ts';
+
+describe('creation', () => {
+  it('builds from nested arrays, inferring the shape, float32 by default', () => {
+    const t = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    expect(t.shape).toEqual([2, 3]);
+    expect(t.dtype).toBe('float32');
+    expect(t.data).toBeInstanceOf(Float32Array);
+    expect(Array.from(t.data)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(tensor([[[0.1]]], 'float64').data[0]).toBe(0.1);
+    expect(tensor(7, 'float64').shape).toEqual([]);
+    expect(tensor([]).shape).toEqual([0]);
+  });
+
+  it('names the ragged row of a nested array', () => {
+    expect(() => tensor([[1, 2], [3]])).toThrow(ShapeError);
+    expect(() => tensor([[1, 2], [3]])).toThrow('[1] has length 1, expected length 2');
+    expect(() =>
+      tensor([
+        [[1], [2]],
+        [[3], [4, 5]],
+      ]),
+    ).toThrow('[1][1] has length 2, expected length 1');
+    expect(() => tensor([[1, 2], 3] as never)).toThrow('[1] has number, expected length 2');
+    expect(() => tensor([1, 'a'] as never)).toThrow(ValueError);
+  });
+
+  it('takes a typed array and a shape, copying into the dtype', () => {
+    const src = new Float64Array([1.5, 2.5, 3.5, 4.5, 5.5, 6.5]);
+    const t = tensor(src, 'float32', [3, 2]);
+    expect(t.shape).toEqual([3, 2]);
+    expect(t.data).not.toBe(src);
+    expect(() => tensor(src, 'float32', [4, 2])).toThrow(ShapeError);
+    expect(() => tensor(src, 'float32', [4, 2])).toThrow('does not fit shape (4, 2)');
+  });
+
+  const exact = (t: Tensor, key: string) => expect(Array.from(t.data)).toEqual(creation[key]);
+
+  it('zeros, ones, full and eye match numpy', () => {
+    exact(zeros([2, 3], 'float64'), 'zeros23');
+    exact(ones([4], 'float64'), 'ones4');
+    exact(full([2, 2], -2.5, 'float64'), 'full22');
+    exact(eye(3, undefined, 'float64'), 'eye3');
+    exact(eye(2, 3, 'float64'), 'eye23');
+    expect(eye(2, 3).shape).toEqual([2, 3]);
+    expect(zeros([2, 0, 3]).size).toBe(0);
+  });
+
+  it('arange matches numpy, including fractional and negative steps', () => {
+    exact(arange(5, undefined, 1, 'float64'), 'arange5');
+    exact(arange(2, 11, 3, 'float64'), 'arange_2_11_3');
+    exact(arange(1, 0, -0.25, 'float64'), 'arange_1_0_m025');
+    exact(arange(0, 1, 0.1, 'float64'), 'arange_0_1_01');
+    expect(arange(3, 1).size).toBe(0);
+    expect(() => arange(0, 1, 0)).toThrow(ValueError);
+    expect(() => arange(0, Number.POSITIVE_INFINITY)).toThrow('finite');
+  });
+
+  it('linspace matches numpy bit for bit, and its last value is exactly stop', () => {
+    exact(linspace(0, 1, 5, 'float64'), 'linspace_0_1_5');
+    exact(linspace(0, 3.12, 200, 'float64'), 'linspace_0_312_200');
+    exact(linspace(3.12, 6.24, 200, 'float64'), 'linspace_312_624_200');
+    exact(linspace(-1, 1, 7, 'float64'), 'linspace_m1_1_7');
+    exact(linspace(2, 3, 1, 'float64'), 'linspace_2_3_1');
+    expect(linspace(3.12, 6.24, 200, 'float64').data[199]).toBe(6.24);
+    expect(() => linspace(0, 1, -1)).toThrow(ValueError);
+  });
+});
+
+describe('printing', () => {
+  // numpy prints `array(` and omits float64's dtype; we print `tensor(` and always the
+  // dtype (numpy 2 adds `shape=` to summarized arrays). The numeric body, alignment
+  // included, must be numpy's.
+  const body = (s: string, prefix: string) => {
+    const inner = s
+      .slice(prefix.length, s.lastIndexOf(')'))
+      .replace(/, shape=\([\d, ]*\)$/, '')
+      .replace(/, dtype=\w+$/, '');
+    return inner
+      .split('\n')
+      .map((line, i) => (i === 0 || line === '' ? line : line.slice(prefix.length)))
+      .join('\n');
+  };
+  for (const { values, shape, repr } of reprs) {
+    it(`prints like numpy: ${repr.replace(/\n/g, '\\n').slice(0, 70)}`, () => {
+      const t = tensor(Float64Array.from(values), 'float64', shape);
+      const ours = t.toString();
+      expect(ours.startsWith('tensor(')).toBe(true);
+      expect(ours.endsWith(', dtype=float64)')).toBe(true);
+      expect(body(ours, 'tensor(')).toBe(body(repr, 'array('));
+    });
+  }
+
+  it('prints float32 and int32 with their dtype', () => {
+    expect(tensor([1, 2.5]).toString()).toBe('tensor([1. , 2.5], dtype=float32)');
+    expect(tensor([3, -12], 'int32').toString()).toBe('tensor([  3, -12], dtype=int32)');
+  });
+});
+
+describe('Tensor', () => {
+  it('reshape is a view that shares data', () => {
+    const x = tensor([1, 2, 3, 4, 5, 6], 'float64');
+    const y = reshape(x, [2, -1]);
+    expect(y.shape).toEqual([2, 3]);
+    expect(y.data).toBe(x.data);
+    (x.data as Float64Array)[4] = 50;
+    expect(y.toArray()).toEqual([
+      [1, 2, 3],
+      [4, 50, 6],
+    ]);
+    expect(x.reshape([3, 2]).data).toBe(x.data);
+  });
+
+  it('item and toArray', () => {
+    expect(scalar(2.5, 'float64').item()).toBe(2.5);
+    expect(tensor([[7]]).item()).toBe(7);
+    expect(() => tensor([1, 2]).item()).toThrow(ShapeError);
+    expect(() => tensor([1, 2]).item()).toThrow('(2,)');
+    expect(tensor([[[1, 2]], [[3, 4]]], 'float64').toArray()).toEqual([[[1, 2]], [[3, 4]]]);
+    expect(scalar(3).toArray()).toBe(3);
+    expect(zeros([0, 2]).toArray()).toEqual([]);
+  });
+
+  it('has rank, size, T and ids', () => {
+    const t = zeros([2, 3, 4]);
+    expect([t.rank, t.size]).toEqual([3, 24]);
+    expect(t.T.shape).toEqual([4, 3, 2]);
+    expect(zeros([1]).id).not.toBe(zeros([1]).id);
+    expect(Object.isFrozen(t.shape)).toBe(true);
+  });
+});
+
+describe('backend registry', () => {
+  it("setBackend('nope') throws BackendError listing the known backends", () => {
+    expect(() => setBackend('nope')).toThrow(BackendError);
+    expect(() => setBackend('nope')).toThrow("unknown backend 'nope': expected one of 'js'");
+  });
+
+  it('backendInfo names the active backend and why', () => {
+    setBackend('js');
+    const info = backendInfo();
+    expect(info.name).toBe('js');
+    expect(info.reason).toBe("chosen with setBackend('js')");
+    expect(info.registered).toContainEqual({ name: 'js', priority: 1 });
+    expect(listBackends()).toContain('js');
+    expect(getBackend().name).toBe('js');
+  });
+});
