@@ -45,3 +45,8 @@ export function finite(value: unknown, fn: string, arg: string): number {
 export function shapeOf(t: Tensor): string {
   return `(${t.shape.join(', ')})`;
 }
+
+/** A ValueError in the house format: "fn: arg must be <expected>, received <value>". */
+export function invalid(fn: string, arg: string, expected: string, received: unknown): ValueError {
+  return new ValueError(`${fn}: ${arg} must be ${expected}, received ${String(received)}`);
+}

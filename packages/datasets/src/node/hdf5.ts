@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises';
-import { type DType, type FloatDType, NeuriteError, Tensor, ValueError } from '@neurite/tensor';
+import { type DType, NeuriteError, Tensor, ValueError } from '@neurite/tensor';
 import type { Dataset, File as H5File } from 'h5wasm';
-import { floatDType } from '../util.ts';
 
 /** An HDF5 file that is missing, unreadable, truncated, not HDF5, or lacks a dataset. */
 export class Hdf5Error extends NeuriteError {
@@ -18,8 +17,7 @@ let h5: Promise<H5Module> | null = null;
  */
 function library(): Promise<H5Module> {
   h5 ??= (async () => {
-    const mod = (await import('h5wasm/node')) as unknown as H5Module & { default?: H5Module };
-    const lib = (mod.default ?? mod) as H5Module;
+    const lib = await import('h5wasm/node');
     const Module = await lib.ready;
     Module.activate_throwing_error_handler();
     return lib;
@@ -35,7 +33,8 @@ function cause(err: unknown): string {
 }
 
 async function openFile(path: string, fn: string): Promise<H5File> {
-  if (typeof path !== 'string' || path.length === 0) throw new ValueError(`${fn}: path must be a non-empty string, received ${String(path)}`);
+  if (typeof path !== 'string' || path.length === 0)
+    throw new ValueError(`${fn}: path must be a non-empty string, received ${String(path)}`);
   let size: number;
   try {
     const s = await stat(path);
@@ -88,7 +87,8 @@ export function datasetPaths(file: H5File): string[] {
 }
 
 export function getDataset(file: H5File, path: string, name: string, fn: string): Dataset {
-  if (typeof name !== 'string' || name.length === 0) throw new ValueError(`${fn}: datasetName must be a non-empty string, received ${String(name)}`);
+  if (typeof name !== 'string' || name.length === 0)
+    throw new ValueError(`${fn}: datasetName must be a non-empty string, received ${String(name)}`);
   const entity = file.get(name) as (Dataset & { type: string }) | null;
   if (entity?.type !== 'Dataset') {
     const available = datasetPaths(file).map((p) => p.replace(/^\//, ''));
@@ -118,7 +118,12 @@ export function numericValues(ds: Dataset, path: string, name: string, fn: strin
 }
 
 function toDType(values: ArrayLike<number>, dtype: DType, name: string, fn: string): Tensor['data'] {
-  const out = dtype === 'float64' ? new Float64Array(values.length) : dtype === 'int32' ? new Int32Array(values.length) : new Float32Array(values.length);
+  const out =
+    dtype === 'float64'
+      ? new Float64Array(values.length)
+      : dtype === 'int32'
+        ? new Int32Array(values.length)
+        : new Float32Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (dtype === 'int32' && (!Number.isInteger(v) || v < -2147483648 || v > 2147483647)) {
@@ -171,6 +176,3 @@ export async function readHdf5Strings(path: string, datasetName: string): Promis
 export async function listHdf5Datasets(path: string): Promise<string[]> {
   return withHdf5(path, 'listHdf5Datasets', datasetPaths);
 }
-
-export type { FloatDType };
-export { floatDType as _floatDType };
