@@ -4,11 +4,13 @@ import { broadcastStrides, type Shape } from '../../shape.ts';
 import type { Tensor } from '../../tensor.ts';
 import { forEachRun } from './strided.ts';
 
-/** Stable in both tails: exp is only ever taken of a non-positive number. */
+/**
+ * Never NaN: for z = -1000, e^1000 overflows to Infinity and 1 / Infinity is exactly 0;
+ * for z = +1000, e^-1000 underflows to 0 and the result is exactly 1. JavaScript computes
+ * in float64, so float32 inputs cannot overflow earlier.
+ */
 export function sigmoidScalar(z: number): number {
-  if (z >= 0) return 1 / (1 + Math.exp(-z));
-  const e = Math.exp(z);
-  return e / (1 + e);
+  return 1 / (1 + Math.exp(-z));
 }
 
 export function unary(op: UnaryOp, x: Tensor, out: FloatArray, alpha: number): void {
@@ -38,7 +40,7 @@ export function unary(op: UnaryOp, x: Tensor, out: FloatArray, alpha: number): v
       for (let i = 0; i < n; i++) out[i] = a[i] > 0 ? 1 : a[i] < 0 ? -1 : a[i];
       return;
     case 'sigmoid':
-      for (let i = 0; i < n; i++) out[i] = sigmoidScalar(a[i]);
+      for (let i = 0; i < n; i++) out[i] = 1 / (1 + Math.exp(-a[i]));
       return;
     case 'tanh':
       for (let i = 0; i < n; i++) out[i] = Math.tanh(a[i]);
