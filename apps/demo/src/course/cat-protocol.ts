@@ -1,0 +1,16 @@
+export type CatModel = 'logreg' | 'deep';
+
+export type CatToWorker =
+  | { type: 'load'; train: ArrayBuffer; test: ArrayBuffer }
+  | { type: 'train'; model: CatModel; iterations: number }
+  | { type: 'stop' }
+  /** 64·64·3 bytes in (row, column, channel) order, as in the .h5 files. */
+  | { type: 'predict'; pixels: Uint8Array };
+
+export type CatFromWorker =
+  | { type: 'loaded'; mTrain: number; mTest: number; catsTrain: number; testImages: Uint8Array; testLabels: Float32Array }
+  /** Costs of the iterations since the previous report, the last one being `iteration`'s. */
+  | { type: 'progress'; model: CatModel; iteration: number; iterations: number; costs: number[]; ms: number }
+  | { type: 'trained'; model: CatModel; trainAcc: number; testAcc: number; ms: number; testPredictions: Float32Array }
+  | { type: 'prediction'; logreg: number | null; deep: number | null }
+  | { type: 'error'; message: string };
