@@ -1,9 +1,42 @@
 import type { FloatArray } from '../../dtype.ts';
 
+/*
+ * A BLIS-style GEMM in plain TypeScript.
+ *
+ * Loop nest: NC columns of C → KC-deep slice of op(B), packed → MC rows of op(A), packed →
+ * 4x4 register micro-kernel. Packing copies small panels (never a whole transposed operand)
+ * into Float64Array scratch: the micro-kernel then reads contiguous doubles whatever the
+ * dtype and transpose flags, and JavaScript does its arithmetic in doubles anyway.
+ *
+ * Measured on a 2-core AVX2 Xeon (Node 20): 4x4, 4x8, 3x4 and 6x4 kernels all land at
+ * 4.3–4.6 GFLOPS, near the limit of scalar double math; 4x4 wastes least on skinny edges.
+ * Unrolling the k loop by two and KC = 128/192 measured no better.
+ * Small products (the course's (4,2)x(2,400)) and vector shapes (M or N = 1) skip packing.
+ */
+
+const MR = 4;
+const NR = 4;
+const KC = 256;
+const MC = 64;
+const NC = 4096;
+/** Below this many multiply-adds (or at K this shallow) packing costs more than it saves. */
+const SMALL_WORK = 32 * 32 * 32;
+const SMALL_K = 8;
+
+// Module-level scratch, grown on demand: no allocation per call on the hot path.
+const packedA: Float64Array = new Float64Array(MC * KC);
+let packedB: Float64Array = new Float64Array(0);
+let row: Float64Array = new Float64Array(0);
+const edge = new Float64Array(MR * NR);
+
+function scratch(buffer: Float64Array, size: number): Float64Array {
+  return buffer.length >= size ? buffer : new Float64Array(Math.max(size, buffer.length * 2));
+}
+
 /**
  * C = alpha·op(A)·op(B) + beta·C on row-major arrays (BLAS's sgemm/dgemm semantics).
  * A is (M, K), or (K, M) when transA; B is (K, N), or (N, K) when transB.
- * Transposed operands are read in place.
+ * Transposed operands are read in place. beta = 0 overwrites C (NaN already in C is ignored).
  */
 export function gemm(
   transA: boolean,
@@ -17,19 +50,269 @@ export function gemm(
   beta: number,
   C: FloatArray,
 ): void {
-  if (beta === 0) C.fill(0);
+  if (M === 0 || N === 0) return;
+  if (beta === 0) C.fill(0, 0, M * N);
   else if (beta !== 1) for (let i = 0; i < M * N; i++) C[i] *= beta;
+  if (K === 0 || alpha === 0) return;
+  // op(A)(i, k) = A[i·sai + k·sak]; op(B)(k, j) = B[k·sbk + j·sbj].
   const sai = transA ? 1 : K;
   const sak = transA ? M : 1;
   const sbk = transB ? 1 : N;
   const sbj = transB ? K : 1;
-  for (let i = 0; i < M; i++) {
-    for (let k = 0; k < K; k++) {
-      const aik = alpha * A[i * sai + k * sak];
-      if (aik === 0) continue;
-      const cRow = i * N;
-      const bRow = k * sbk;
-      for (let j = 0; j < N; j++) C[cRow + j] += aik * B[bRow + j * sbj];
+  if (M === 1) gemv(N, K, alpha, B, sbj, sbk, A, sak, C, 1);
+  else if (N === 1) gemv(M, K, alpha, A, sai, sak, B, sbk, C, N);
+  else if (K <= SMALL_K || M * N * K <= SMALL_WORK) small(M, N, K, alpha, A, sai, sak, B, sbk, sbj, C);
+  else blocked(M, N, K, alpha, A, sai, sak, B, sbk, sbj, C);
+}
+
+/** y[i·sy] += alpha·Σ_k X(i, k)·x[k·sx] with X(i, k) = X[i·si + k·sk]: the M = 1 and N = 1 shapes. */
+function gemv(
+  n: number,
+  K: number,
+  alpha: number,
+  X: FloatArray,
+  si: number,
+  sk: number,
+  x: FloatArray,
+  sx: number,
+  y: FloatArray,
+  sy: number,
+): void {
+  if (sk === 1) {
+    // Rows of X are contiguous: one dot product per output.
+    for (let i = 0; i < n; i++) {
+      const base = i * si;
+      let s0 = 0;
+      let s1 = 0;
+      let k = 0;
+      for (; k + 1 < K; k += 2) {
+        s0 += X[base + k] * x[k * sx];
+        s1 += X[base + k + 1] * x[(k + 1) * sx];
+      }
+      if (k < K) s0 += X[base + k] * x[k * sx];
+      y[i * sy] += alpha * (s0 + s1);
+    }
+    return;
+  }
+  // Columns of X are contiguous (si = 1): stream X once, eight rows of k at a time (measured
+  // ~25% faster than four on the (1,12288)x(12288,209) shape), into a row of doubles.
+  row = scratch(row, n);
+  const acc = row;
+  acc.fill(0, 0, n);
+  let k = 0;
+  for (; k + 7 < K; k += 8) {
+    const x0 = x[k * sx];
+    const x1 = x[(k + 1) * sx];
+    const x2 = x[(k + 2) * sx];
+    const x3 = x[(k + 3) * sx];
+    const x4 = x[(k + 4) * sx];
+    const x5 = x[(k + 5) * sx];
+    const x6 = x[(k + 6) * sx];
+    const x7 = x[(k + 7) * sx];
+    const r0 = k * sk;
+    const r1 = r0 + sk;
+    const r2 = r1 + sk;
+    const r3 = r2 + sk;
+    const r4 = r3 + sk;
+    const r5 = r4 + sk;
+    const r6 = r5 + sk;
+    const r7 = r6 + sk;
+    for (let i = 0; i < n; i++) {
+      acc[i] +=
+        x0 * X[r0 + i] +
+        x1 * X[r1 + i] +
+        x2 * X[r2 + i] +
+        x3 * X[r3 + i] +
+        x4 * X[r4 + i] +
+        x5 * X[r5 + i] +
+        x6 * X[r6 + i] +
+        x7 * X[r7 + i];
     }
   }
+  for (; k < K; k++) {
+    const xk = x[k * sx];
+    const r = k * sk;
+    for (let i = 0; i < n; i++) acc[i] += xk * X[r + i];
+  }
+  for (let i = 0; i < n; i++) y[i * sy] += alpha * acc[i];
+}
+
+/** Direct loops for tiny or shallow products, accumulating one row of C in doubles. */
+function small(
+  M: number,
+  N: number,
+  K: number,
+  alpha: number,
+  A: FloatArray,
+  sai: number,
+  sak: number,
+  B: FloatArray,
+  sbk: number,
+  sbj: number,
+  C: FloatArray,
+): void {
+  row = scratch(row, N);
+  const acc = row;
+  for (let i = 0; i < M; i++) {
+    const a = i * sai;
+    if (sbj === 1) {
+      acc.fill(0, 0, N);
+      for (let k = 0; k < K; k++) {
+        const aik = A[a + k * sak];
+        const b = k * sbk;
+        for (let j = 0; j < N; j++) acc[j] += aik * B[b + j];
+      }
+    } else {
+      for (let j = 0; j < N; j++) {
+        const b = j * sbj;
+        let s = 0;
+        for (let k = 0; k < K; k++) s += A[a + k * sak] * B[b + k];
+        acc[j] = s;
+      }
+    }
+    const c = i * N;
+    for (let j = 0; j < N; j++) C[c + j] += alpha * acc[j];
+  }
+}
+
+function blocked(
+  M: number,
+  N: number,
+  K: number,
+  alpha: number,
+  A: FloatArray,
+  sai: number,
+  sak: number,
+  B: FloatArray,
+  sbk: number,
+  sbj: number,
+  C: FloatArray,
+): void {
+  const ncMax = Math.min(NC, roundUp(N, NR));
+  const kcMax = Math.min(KC, K);
+  packedB = scratch(packedB, ncMax * kcMax);
+  const pa = packedA;
+  const pb = packedB;
+  for (let jc = 0; jc < N; jc += NC) {
+    const nc = Math.min(NC, N - jc);
+    for (let pc = 0; pc < K; pc += KC) {
+      const kc = Math.min(KC, K - pc);
+      packB(pb, B, sbk, sbj, pc, kc, jc, nc);
+      for (let ic = 0; ic < M; ic += MC) {
+        const mc = Math.min(MC, M - ic);
+        packA(pa, A, sai, sak, ic, mc, pc, kc);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const nr = Math.min(NR, nc - jr);
+          for (let ir = 0; ir < mc; ir += MR) {
+            const mr = Math.min(MR, mc - ir);
+            kernel(kc, pa, ir * kc, pb, jr * kc, C, (ic + ir) * N + jc + jr, N, mr, nr, alpha);
+          }
+        }
+      }
+    }
+  }
+}
+
+function roundUp(n: number, multiple: number): number {
+  return Math.ceil(n / multiple) * multiple;
+}
+
+/** op(A)[ic:ic+mc, pc:pc+kc] as MR-row panels, k-major inside a panel, zero-padded rows. */
+function packA(pa: Float64Array, A: FloatArray, sai: number, sak: number, ic: number, mc: number, pc: number, kc: number): void {
+  for (let ir = 0; ir < mc; ir += MR) {
+    const mr = Math.min(MR, mc - ir);
+    const panel = ir * kc;
+    if (sai === 1 && mr === MR) {
+      // Transposed A: four contiguous values per k.
+      for (let p = 0; p < kc; p++) {
+        const src = ic + ir + (pc + p) * sak;
+        const dst = panel + p * MR;
+        pa[dst] = A[src];
+        pa[dst + 1] = A[src + 1];
+        pa[dst + 2] = A[src + 2];
+        pa[dst + 3] = A[src + 3];
+      }
+      continue;
+    }
+    for (let i = 0; i < MR; i++) {
+      if (i >= mr) {
+        for (let p = 0; p < kc; p++) pa[panel + p * MR + i] = 0;
+        continue;
+      }
+      const a = (ic + ir + i) * sai + pc * sak;
+      for (let p = 0; p < kc; p++) pa[panel + p * MR + i] = A[a + p * sak];
+    }
+  }
+}
+
+/** op(B)[pc:pc+kc, jc:jc+nc] as NR-column panels, k-major inside a panel, zero-padded columns. */
+function packB(pb: Float64Array, B: FloatArray, sbk: number, sbj: number, pc: number, kc: number, jc: number, nc: number): void {
+  for (let jr = 0; jr < nc; jr += NR) {
+    const nr = Math.min(NR, nc - jr);
+    const panel = jr * kc;
+    const b = pc * sbk + (jc + jr) * sbj;
+    if (sbj === 1 && nr === NR) {
+      // Untransposed B: four contiguous values per k.
+      for (let p = 0; p < kc; p++) {
+        const src = b + p * sbk;
+        const dst = panel + p * NR;
+        pb[dst] = B[src];
+        pb[dst + 1] = B[src + 1];
+        pb[dst + 2] = B[src + 2];
+        pb[dst + 3] = B[src + 3];
+      }
+      continue;
+    }
+    // Transposed B (sbk = 1) reads each column contiguously along k; edges pad with zeros.
+    for (let j = 0; j < NR; j++) {
+      if (j >= nr) {
+        for (let p = 0; p < kc; p++) pb[panel + p * NR + j] = 0;
+        continue;
+      }
+      const src = b + j * sbj;
+      for (let p = 0; p < kc; p++) pb[panel + p * NR + j] = B[src + p * sbk];
+    }
+  }
+}
+
+/** C[ci..] += alpha · (MR×kc panel)·(kc×NR panel), sixteen accumulators held in locals. */
+// biome-ignore format: the 4x4 register tile reads best laid out as a grid
+function kernel(kc: number, pa: Float64Array, ao: number, pb: Float64Array, bo: number, C: FloatArray, ci: number, ldc: number, mr: number, nr: number, alpha: number): void {
+  let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
+  let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+  let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
+  let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+  let a = ao;
+  let b = bo;
+  for (let p = 0; p < kc; p++, a += MR, b += NR) {
+    const b0 = pb[b];
+    const b1 = pb[b + 1];
+    const b2 = pb[b + 2];
+    const b3 = pb[b + 3];
+    const a0 = pa[a];
+    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+    const a1 = pa[a + 1];
+    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+    const a2 = pa[a + 2];
+    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+    const a3 = pa[a + 3];
+    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+  }
+  if (mr === MR && nr === NR) {
+    let c = ci;
+    C[c] += alpha * c00; C[c + 1] += alpha * c01; C[c + 2] += alpha * c02; C[c + 3] += alpha * c03;
+    c += ldc;
+    C[c] += alpha * c10; C[c + 1] += alpha * c11; C[c + 2] += alpha * c12; C[c + 3] += alpha * c13;
+    c += ldc;
+    C[c] += alpha * c20; C[c + 1] += alpha * c21; C[c + 2] += alpha * c22; C[c + 3] += alpha * c23;
+    c += ldc;
+    C[c] += alpha * c30; C[c + 1] += alpha * c31; C[c + 2] += alpha * c32; C[c + 3] += alpha * c33;
+    return;
+  }
+  // Edge tile: only the mr×nr corner is inside C.
+  edge[0] = c00; edge[1] = c01; edge[2] = c02; edge[3] = c03;
+  edge[4] = c10; edge[5] = c11; edge[6] = c12; edge[7] = c13;
+  edge[8] = c20; edge[9] = c21; edge[10] = c22; edge[11] = c23;
+  edge[12] = c30; edge[13] = c31; edge[14] = c32; edge[15] = c33;
+  for (let i = 0; i < mr; i++) for (let j = 0; j < nr; j++) C[ci + i * ldc + j] += alpha * edge[i * NR + j];
 }

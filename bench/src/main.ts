@@ -1,0 +1,83 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { IsolatedRunner } from './isolate.ts';
+import { fullTiming, quickTiming } from './measure.ts';
+import { legend, table } from './report.ts';
+import { runners } from './runners/index.ts';
+import { workloads } from './workloads.ts';
+
+/*
+ * Usage: pnpm --filter @neurite/bench bench [--quick] [--only <substring>] [--runners js,numpy]
+ * Prints a markdown table; a full unfiltered run also rewrites results/latest.md, other runs
+ * write results/partial.md (git-ignored) so a CI smoke run never clobbers the committed numbers.
+ */
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string', multiple: true },
+    runners: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+if (values.help) {
+  console.log('bench [--quick] [--only <substring> ...] [--runners js,tfjs-cpu,tfjs-wasm,numpy]');
+  console.log(`workloads:\n${workloads.map((w) => `  ${w.id}  ${w.title}`).join('\n')}`);
+  process.exit(0);
+}
+
+const only = values.only ?? [];
+const selected = workloads.filter(
+  (w) => only.length === 0 || only.some((s) => `${w.id} ${w.title}`.toLowerCase().includes(s.toLowerCase())),
+);
+if (selected.length === 0) {
+  console.error(`bench: --only ${only.join(', ')} matches no workload; ids: ${workloads.map((w) => w.id).join(', ')}`);
+  process.exit(2);
+}
+const wanted = values.runners?.split(',').map((s) => s.trim());
+const unknown = wanted?.filter((name) => !runners.some((r) => r.name === name)) ?? [];
+if (unknown.length > 0) {
+  console.error(`bench: --runners: unknown ${unknown.join(', ')}; expected some of ${runners.map((r) => r.name).join(', ')}`);
+  process.exit(2);
+}
+const chosen = runners.filter((r) => !wanted || wanted.includes(r.name));
+const timing = values.quick ? quickTiming : fullTiming;
+const log = (line: string) => console.error(line);
+
+const loadAtStart = os.loadavg()[0];
+const started = await Promise.all(chosen.map((entry) => IsolatedRunner.start(entry)));
+for (const r of started) if (r.report.skipped) log(`${r.report.name}: column skipped: ${r.report.skipped}`);
+const active = started.filter((r) => !r.report.skipped);
+// Workload-major: the cells of one row are measured close together in time (see isolate.ts).
+for (const w of selected) {
+  log(w.title);
+  for (const r of active) await r.run(w, timing);
+}
+for (const r of started) r.stop();
+const results = started.map((r) => r.report);
+
+const failures = results.flatMap((r) =>
+  [...r.cells].flatMap(([id, c]) => (!c.ok && !c.reason.startsWith('n/a') ? [`${r.name} ${id}: ${c.reason}`] : [])),
+);
+const load = `1-min load average ${loadAtStart.toFixed(1)} at start, ${os.loadavg()[0].toFixed(1)} at end, on ${os.cpus().length} CPUs`;
+const mode = `${values.quick ? 'quick (fewer repeats: smoke test, not numbers to quote)' : 'full'}; ${load}`;
+const markdown = [
+  '# Neurite benchmark',
+  '',
+  table(selected, results),
+  '',
+  legend(results, only.length ? `${mode}, --only ${only.join(' ')}` : mode),
+  ...(failures.length ? ['', '## Failures', '', ...failures.map((f) => `- ${f}`)] : []),
+  '',
+].join('\n');
+console.log(markdown);
+
+const dir = fileURLToPath(new URL('../results/', import.meta.url));
+mkdirSync(dir, { recursive: true });
+const file = !values.quick && only.length === 0 && !wanted ? 'latest.md' : 'partial.md';
+writeFileSync(`${dir}${file}`, markdown);
+log(`written to bench/results/${file}`);
+if (failures.length) process.exitCode = 1;

@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import type { RunnerReport } from './isolate.ts';
+import type { Cell } from './measure.ts';
+import { rate, type Workload } from './workloads.ts';
+
+/** Rendering only: a markdown table with one column per runner and one per (Neurite runner, peer) ratio. */
+
+export type Results = readonly RunnerReport[];
+
+export function cpuModel(): string {
+  try {
+    const line = readFileSync('/proc/cpuinfo', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('model name'));
+    if (line) return line.split(':')[1].trim();
+  } catch {
+    // Not Linux: fall through to what Node knows.
+  }
+  return os.cpus()[0]?.model ?? 'unknown';
+}
+
+function formatMs(ms: number): string {
+  return ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3);
+}
+
+function formatCell(w: Workload, cell: Cell | undefined): string {
+  if (!cell) return '–';
+  if (!cell.ok) return cell.reason.startsWith('n/a') ? 'n/a' : 'failed';
+  const r = rate(w.spec, cell.medianMs);
+  const value = r ? ` (${r.value >= 100 ? r.value.toFixed(0) : r.value.toFixed(2)} ${r.unit})` : '';
+  return `${formatMs(cell.medianMs)} ms${value}`;
+}
+
+function pairs(runners: Results): [RunnerReport, RunnerReport][] {
+  const ours = runners.filter((r) => r.neurite);
+  const peers = runners.filter((r) => !r.neurite);
+  return ours.flatMap((o) => peers.map((p): [RunnerReport, RunnerReport] => [o, p]));
+}
+
+export function table(workloads: readonly Workload[], results: Results): string {
+  const active = results.filter((r) => !r.skipped);
+  const ratioPairs = pairs(active);
+  const header = ['workload', ...active.map((r) => `${r.name} median`), ...ratioPairs.map(([o, p]) => `${o.name} vs ${p.name}`)];
+  const rows = workloads.map((w) => {
+    const cellOf = (r: RunnerReport) => r.cells.get(w.id);
+    const ratios = ratioPairs.map(([o, p]) => {
+      const a = cellOf(o);
+      const b = cellOf(p);
+      return a?.ok && b?.ok ? `${(b.medianMs / a.medianMs).toFixed(2)}x` : 'n/a';
+    });
+    return [w.title, ...active.map((r) => formatCell(w, cellOf(r))), ...ratios];
+  });
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map((_, i) => (i === 0 ? '---' : '---:'))), ...rows.map(line)].join('\n');
+}
+
+export function legend(results: Results, mode: string): string {
+  const lines = [
+    `- date: ${new Date().toISOString()}; mode: ${mode}`,
+    `- machine: ${cpuModel()}, ${os.cpus().length} logical CPUs, ${os.platform()} ${os.arch()}; Node ${process.version}`,
+    ...results.flatMap((r) => r.environment).map((e) => `- ${e}`),
+    '- Every cell is the **median** wall time of repeated runs after warm-up (the machine is shared and noisy:',
+    '  medians, not means; expect ±10–20% between runs). GEMM rate is 2·M·N·K / time; elementwise rate is elements / time.',
+    '- `A vs B` = B median / A median: above 1 means Neurite (A) is that many times faster than B.',
+    '- n/a: the library cannot express the workload (TensorFlow.js has no float64).',
+    "- Each runner runs in its own Node process, so no library's global side effects touch another's timings.",
+    ...results.map((r) => (r.skipped ? `- **${r.name} column skipped**: ${r.skipped}` : `- **${r.name}**: ${r.description}`)),
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,72 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Cell, Timing } from '../measure.ts';
+import type { Workload } from '../workloads.ts';
+import type { Runner } from './types.ts';
+
+/*
+ * numpy runs in a python3 child fed the same workload list and timing rules as JSON on stdin;
+ * it answers one JSON object on stdout. Set NEURITE_PYTHON to pick another interpreter.
+ */
+
+const script = fileURLToPath(new URL('../../python/bench_numpy.py', import.meta.url));
+const python = process.env.NEURITE_PYTHON ?? 'python3';
+
+interface Reply {
+  numpy?: string;
+  blas?: string;
+  error?: string;
+  results?: Record<string, { medianMs: number; runs: number } | { reason: string }>;
+}
+
+function call(input: object): Promise<Reply> {
+  return new Promise((resolve) => {
+    const child = spawn(python, [script], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
+    child.on('error', (e) => resolve({ error: `cannot start ${python}: ${e.message}` }));
+    child.on('close', (code) => {
+      try {
+        resolve(JSON.parse(out) as Reply);
+      } catch {
+        resolve({ error: `${python} ${script} exited with ${code}: ${(err || out).trim().split('\n').slice(-3).join(' / ')}` });
+      }
+    });
+    child.stdin.end(JSON.stringify(input));
+  });
+}
+
+let versions: Reply | undefined;
+
+export const numpyRunner: Runner = {
+  name: 'numpy',
+  description: 'numpy in a python3 child process (`a @ b`, `a @ b.T`, `1 / (1 + np.exp(-x))`, `x + y`), its BLAS threads included',
+  neurite: false,
+  async init() {
+    versions = await call({ probe: true });
+    return versions.error;
+  },
+  async describeEnvironment() {
+    return versions?.numpy ? [`numpy ${versions.numpy} (BLAS: ${versions.blas ?? 'unknown'}), ${python}`] : [];
+  },
+  async run(workloads: readonly Workload[], timing: Timing, log) {
+    const reply = await call({ workloads, timing });
+    const cells = new Map<string, Cell>();
+    for (const w of workloads) {
+      const r = reply.results?.[w.id];
+      if (!r) cells.set(w.id, { ok: false, reason: `failed: ${reply.error ?? 'no result'}` });
+      else if ('reason' in r) cells.set(w.id, { ok: false, reason: r.reason });
+      else {
+        cells.set(w.id, { ok: true, medianMs: r.medianMs, runs: r.runs });
+        log(`  ${'numpy'.padEnd(10)} ${w.title}: ${r.medianMs.toFixed(3)} ms (median of ${r.runs})`);
+      }
+    }
+    return cells;
+  },
+};

@@ -1,0 +1,64 @@
+import { type Cell, type Timing, timeIt } from '../measure.ts';
+import type { Workload } from '../workloads.ts';
+
+/**
+ * One column of the table. `neurite` runners get ratio columns against every peer runner,
+ * so adding Neurite's native backend is one file exporting a Runner plus one line in index.ts.
+ */
+export interface Runner {
+  /** Column key and the name `--runners` matches. */
+  readonly name: string;
+  /** What the column measures, for the legend. */
+  readonly description: string;
+  readonly neurite: boolean;
+  /** Resolves to undefined when ready, or to the reason the whole column is skipped here. */
+  init(): Promise<string | undefined>;
+  /** Extra lines for the environment header (library versions, backend flags). */
+  describeEnvironment?(): Promise<string[]>;
+  /** Times every workload; workloads it cannot express come back as { ok: false, reason }. */
+  run(workloads: readonly Workload[], timing: Timing, log: (line: string) => void): Promise<Map<string, Cell>>;
+}
+
+/** One timed iteration and its cleanup, or why the workload does not apply ("no float64"). */
+export type Prepared = { step: () => unknown; dispose?: () => void } | string;
+
+export interface InProcessRunner {
+  name: string;
+  description: string;
+  neurite: boolean;
+  init(): Promise<string | undefined>;
+  describeEnvironment?(): Promise<string[]>;
+  prepare(workload: Workload): Promise<Prepared>;
+}
+
+/** A Runner for a library callable from Node (run inside its own child process by isolate.ts): inputs are built once, then one step is timed. */
+export function inProcess(r: InProcessRunner): Runner {
+  return {
+    name: r.name,
+    description: r.description,
+    neurite: r.neurite,
+    init: r.init,
+    describeEnvironment: r.describeEnvironment,
+    async run(workloads, timing, log) {
+      const cells = new Map<string, Cell>();
+      for (const w of workloads) {
+        const prepared = await r.prepare(w);
+        if (typeof prepared === 'string') {
+          cells.set(w.id, { ok: false, reason: prepared });
+          continue;
+        }
+        try {
+          const cell = await timeIt(prepared.step, timing);
+          cells.set(w.id, cell);
+          if (cell.ok) log(`  ${r.name.padEnd(10)} ${w.title}: ${cell.medianMs.toFixed(3)} ms (median of ${cell.runs})`);
+        } catch (error) {
+          cells.set(w.id, { ok: false, reason: `failed: ${(error as Error).message}` });
+          log(`  ${r.name.padEnd(10)} ${w.title}: FAILED ${(error as Error).message}`);
+        } finally {
+          prepared.dispose?.();
+        }
+      }
+      return cells;
+    },
+  };
+}
