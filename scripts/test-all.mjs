@@ -40,7 +40,7 @@ function sumMatches(output, re) {
 
 function workspacePackages() {
   const dirs = [];
-  for (const group of ['packages', 'apps']) {
+  for (const group of ['packages', 'apps', 'tests']) {
     const base = join(root, group);
     if (!existsSync(base)) continue;
     for (const d of readdirSync(base)) if (existsSync(join(base, d, 'package.json'))) dirs.push(join(base, d));
