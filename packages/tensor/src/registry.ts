@@ -63,6 +63,8 @@ export function setBackend(name: string): Backend {
 export function getBackend(): Backend {
   if (active) return active;
   discover();
+  // Discovery may have chosen one already (NEURITE_BACKEND); that choice stands.
+  if (active) return active;
   const ordered = [...entries.values()].sort((a, b) => b.priority - a.priority);
   for (const entry of ordered) {
     const backend = load(entry.name);
@@ -72,6 +74,8 @@ export function getBackend(): Backend {
       reason = skipped.length
         ? `highest priority that loaded; skipped ${skipped.join(', ')}`
         : `highest priority available (${entry.priority})`;
+      // An installed backend that fails to load is worth one line, not silence and not a crash.
+      for (const s of skipped) console.warn(`neurite: backend ${s} did not load; using '${entry.name}'`);
       return backend;
     }
   }
