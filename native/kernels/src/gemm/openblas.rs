@@ -1,0 +1,372 @@
+use super::{Gemm, GemmProvider};
+use std::os::raw::c_int;
+
+/// OpenBLAS's CBLAS interface, linked statically by build.rs. Debian's build has
+/// DYNAMIC_ARCH, so it picks its Haswell/SkylakeX/Zen kernels at run time.
+pub struct OpenBlas;
+
+const ROW_MAJOR: c_int = 101;
+const NO_TRANS: c_int = 111;
+const TRANS: c_int = 112;
+
+extern "C" {
+    fn cblas_sgemm(
+        order: c_int,
+        ta: c_int,
+        tb: c_int,
+        m: c_int,
+        n: c_int,
+        k: c_int,
+        alpha: f32,
+        a: *const f32,
+        lda: c_int,
+        b: *const f32,
+        ldb: c_int,
+        beta: f32,
+        c: *mut f32,
+        ldc: c_int,
+    );
+    fn cblas_sgemv(
+        order: c_int,
+        t: c_int,
+        m: c_int,
+        n: c_int,
+        alpha: f32,
+        a: *const f32,
+        lda: c_int,
+        x: *const f32,
+        incx: c_int,
+        beta: f32,
+        y: *mut f32,
+        incy: c_int,
+    );
+    fn cblas_dgemv(
+        order: c_int,
+        t: c_int,
+        m: c_int,
+        n: c_int,
+        alpha: f64,
+        a: *const f64,
+        lda: c_int,
+        x: *const f64,
+        incx: c_int,
+        beta: f64,
+        y: *mut f64,
+        incy: c_int,
+    );
+    fn cblas_dgemm(
+        order: c_int,
+        ta: c_int,
+        tb: c_int,
+        m: c_int,
+        n: c_int,
+        k: c_int,
+        alpha: f64,
+        a: *const f64,
+        lda: c_int,
+        b: *const f64,
+        ldb: c_int,
+        beta: f64,
+        c: *mut f64,
+        ldc: c_int,
+    );
+}
+
+fn flags(g: &Gemm) -> (c_int, c_int) {
+    (
+        if g.trans_a { TRANS } else { NO_TRANS },
+        if g.trans_b { TRANS } else { NO_TRANS },
+    )
+}
+
+/// A product with one row or one column is a matrix-vector product: BLAS's gemv streams
+/// the matrix once, where gemm would pack it first (3x slower for (1x12288)·(12288x209)).
+/// Returns the gemv call (order, trans, rows, cols, lda, matrix is A?) when it applies.
+fn as_gemv(g: &Gemm) -> Option<(c_int, c_int, c_int, c_int, bool)> {
+    let (m, n, k) = (g.m as c_int, g.n as c_int, g.k as c_int);
+    if g.m == 1 {
+        // c (1, n) = a · op(B): the vector is a (contiguous whether or not transA).
+        return Some(if g.trans_b {
+            (NO_TRANS, n, k, k, false)
+        } else {
+            (TRANS, k, n, n, false)
+        });
+    }
+    if g.n == 1 {
+        // c (m, 1) = op(A) · b: the vector is b.
+        return Some(if g.trans_a {
+            (TRANS, k, m, m, true)
+        } else {
+            (NO_TRANS, m, k, k, true)
+        });
+    }
+    None
+}
+
+impl GemmProvider for OpenBlas {
+    fn name(&self) -> &'static str {
+        "openblas"
+    }
+    fn sgemm(&self, g: &Gemm, a: &[f32], b: &[f32], c: &mut [f32]) {
+        if let Some((t, rows, cols, ld, matrix_is_a)) = as_gemv(g) {
+            let (mat, vec) = if matrix_is_a { (a, b) } else { (b, a) };
+            // Older OpenBLAS scales y by beta = 0 as 0·y, which keeps NaN: clear it ourselves.
+            if g.beta == 0.0 {
+                c.fill(0.0);
+            }
+            // SAFETY: validate() checked the lengths; rows·cols = the matrix's length.
+            unsafe {
+                cblas_sgemv(
+                    ROW_MAJOR,
+                    t,
+                    rows,
+                    cols,
+                    g.alpha as f32,
+                    mat.as_ptr(),
+                    ld,
+                    vec.as_ptr(),
+                    1,
+                    g.beta as f32,
+                    c.as_mut_ptr(),
+                    1,
+                )
+            };
+            return;
+        }
+        let (ta, tb) = flags(g);
+        let (lda, ldb, ldc) = g.leading();
+        // SAFETY: validate() checked the lengths and that m, n, k fit in a C int.
+        unsafe {
+            cblas_sgemm(
+                ROW_MAJOR,
+                ta,
+                tb,
+                g.m as c_int,
+                g.n as c_int,
+                g.k as c_int,
+                g.alpha as f32,
+                a.as_ptr(),
+                lda as c_int,
+                b.as_ptr(),
+                ldb as c_int,
+                g.beta as f32,
+                c.as_mut_ptr(),
+                ldc as c_int,
+            )
+        }
+    }
+    fn dgemm(&self, g: &Gemm, a: &[f64], b: &[f64], c: &mut [f64]) {
+        if let Some((t, rows, cols, ld, matrix_is_a)) = as_gemv(g) {
+            let (mat, vec) = if matrix_is_a { (a, b) } else { (b, a) };
+            if g.beta == 0.0 {
+                c.fill(0.0);
+            }
+            // SAFETY: as above.
+            unsafe {
+                cblas_dgemv(
+                    ROW_MAJOR,
+                    t,
+                    rows,
+                    cols,
+                    g.alpha,
+                    mat.as_ptr(),
+                    ld,
+                    vec.as_ptr(),
+                    1,
+                    g.beta,
+                    c.as_mut_ptr(),
+                    1,
+                )
+            };
+            return;
+        }
+        let (ta, tb) = flags(g);
+        let (lda, ldb, ldc) = g.leading();
+        // SAFETY: as above.
+        unsafe {
+            cblas_dgemm(
+                ROW_MAJOR,
+                ta,
+                tb,
+                g.m as c_int,
+                g.n as c_int,
+                g.k as c_int,
+                g.alpha,
+                a.as_ptr(),
+                lda as c_int,
+                b.as_ptr(),
+                ldb as c_int,
+                g.beta,
+                c.as_mut_ptr(),
+                ldc as c_int,
+            )
+        }
+    }
+}
+
+extern "C" {
+    fn openblas_set_num_threads(n: c_int);
+    fn openblas_get_num_threads() -> c_int;
+}
+
+/// The CBLAS entry point of one float type, with explicit leading dimensions.
+pub trait Cblas: Copy + Send + Sync + Default + std::ops::Add<Output = Self> {
+    /// # Safety
+    /// The slices must hold the operands described by the sizes and leading dimensions.
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn gemm(
+        ta: c_int,
+        tb: c_int,
+        m: c_int,
+        n: c_int,
+        k: c_int,
+        alpha: f64,
+        a: &[Self],
+        lda: c_int,
+        b: &[Self],
+        ldb: c_int,
+        beta: f64,
+        c: &mut [Self],
+    );
+}
+
+impl Cblas for f32 {
+    unsafe fn gemm(
+        ta: c_int,
+        tb: c_int,
+        m: c_int,
+        n: c_int,
+        k: c_int,
+        alpha: f64,
+        a: &[f32],
+        lda: c_int,
+        b: &[f32],
+        ldb: c_int,
+        beta: f64,
+        c: &mut [f32],
+    ) {
+        unsafe {
+            cblas_sgemm(
+                ROW_MAJOR,
+                ta,
+                tb,
+                m,
+                n,
+                k,
+                alpha as f32,
+                a.as_ptr(),
+                lda,
+                b.as_ptr(),
+                ldb,
+                beta as f32,
+                c.as_mut_ptr(),
+                n.max(1),
+            )
+        }
+    }
+}
+
+impl Cblas for f64 {
+    unsafe fn gemm(
+        ta: c_int,
+        tb: c_int,
+        m: c_int,
+        n: c_int,
+        k: c_int,
+        alpha: f64,
+        a: &[f64],
+        lda: c_int,
+        b: &[f64],
+        ldb: c_int,
+        beta: f64,
+        c: &mut [f64],
+    ) {
+        unsafe {
+            cblas_dgemm(
+                ROW_MAJOR,
+                ta,
+                tb,
+                m,
+                n,
+                k,
+                alpha,
+                a.as_ptr(),
+                lda,
+                b.as_ptr(),
+                ldb,
+                beta,
+                c.as_mut_ptr(),
+                n.max(1),
+            )
+        }
+    }
+}
+
+/// A deep product: small output, long inner dimension, like (20x12288)·(12288x209).
+/// OpenBLAS 0.3.21 threads such a product over the 20x209 output and gets little from the
+/// second core; splitting K instead, one single-threaded OpenBLAS call per core and a sum,
+/// measured 1.5x faster (native/README.md).
+pub fn is_deep(g: &Gemm) -> bool {
+    g.m > 1
+        && g.n > 1
+        && g.k >= 1024
+        && g.k >= 8 * g.m.max(g.n)
+        && g.m * g.n <= 1 << 16
+        && rayon::current_num_threads() > 1
+}
+
+/// C = alpha·op(A)·op(B) + beta·C with K split across the rayon threads. Only for
+/// validated operands (the sub-slices below stay inside them by construction).
+pub fn deep_split<T: Cblas>(g: &Gemm, a: &[T], b: &[T], c: &mut [T]) {
+    use rayon::prelude::*;
+    let parts = rayon::current_num_threads().min(g.k / 512).max(1);
+    let (ta, tb) = flags(g);
+    let (lda, ldb, _) = g.leading();
+    let bounds: Vec<(usize, usize)> = (0..parts)
+        .map(|p| (g.k * p / parts, g.k * (p + 1) / parts))
+        .collect();
+    // Where the K-block [k0, k1) of op(A) and op(B) starts: a column offset for a row-major
+    // (m, k) A, a row offset for a stored (k, m) one; the same for B.
+    let a_at = |k0: usize| if g.trans_a { k0 * g.m } else { k0 };
+    let b_at = |k0: usize| if g.trans_b { k0 } else { k0 * g.n };
+    // SAFETY (both calls): the blocks use the full operands' leading dimensions, so every
+    // element read lies inside `a` and `b` as validated for the whole product.
+    let run = |(k0, k1): (usize, usize), out: &mut [T], beta: f64| unsafe {
+        T::gemm(
+            ta,
+            tb,
+            g.m as c_int,
+            g.n as c_int,
+            (k1 - k0) as c_int,
+            g.alpha,
+            &a[a_at(k0)..],
+            lda as c_int,
+            &b[b_at(k0)..],
+            ldb as c_int,
+            beta,
+            out,
+        )
+    };
+    // SAFETY: plain getters/setters of OpenBLAS's thread count; no OpenBLAS call is running.
+    let threads = unsafe { openblas_get_num_threads() };
+    unsafe { openblas_set_num_threads(1) };
+    let (first, rest) = bounds.split_first().expect("at least one block");
+    // The first block goes straight into C with the caller's beta; the others into scratch.
+    let (_, partials) = rayon::join(
+        || run(*first, c, g.beta),
+        || {
+            rest.par_iter()
+                .map(|&kb| {
+                    let mut part = vec![T::default(); g.m * g.n];
+                    run(kb, &mut part, 0.0);
+                    part
+                })
+                .collect::<Vec<_>>()
+        },
+    );
+    // SAFETY: as above.
+    unsafe { openblas_set_num_threads(threads) };
+    for part in &partials {
+        c.iter_mut().zip(part).for_each(|(o, &v)| *o = *o + v);
+    }
+}

@@ -1,0 +1,127 @@
+//! Run-time dispatch for the elementwise loops.
+//!
+//! The crate is compiled for baseline x86-64 so a published binary runs on any x86-64 CPU.
+//! Each loop here is a plain slice loop that LLVM auto-vectorizes; it is instantiated twice,
+//! once generic (SSE2) and once inside a `#[target_feature(enable = "avx2,fma")]` function,
+//! and the AVX2 copy is chosen when the CPU has it. No `mul_add` is used, so both copies
+//! round identically.
+
+use crate::Real;
+
+#[inline]
+fn has_avx2() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+macro_rules! dispatched {
+    ($(#[$doc:meta])* $name:ident, $avx:ident, <$($g:ident : $b:path),*>($($arg:ident : $ty:ty),*) $body:block) => {
+        $(#[$doc])*
+        #[inline]
+        pub fn $name<$($g: $b),*>($($arg: $ty),*) {
+            #[cfg(target_arch = "x86_64")]
+            if has_avx2() {
+                // SAFETY: the CPU was just checked to support AVX2 and FMA.
+                unsafe { $avx($($arg),*) };
+                return;
+            }
+            #[inline(always)]
+            fn body<$($g: $b),*>($($arg: $ty),*) $body
+            body($($arg),*)
+        }
+
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = "avx2,fma")]
+        unsafe fn $avx<$($g: $b),*>($($arg: $ty),*) $body
+    };
+}
+
+pub trait Map1<T>: Fn(T) -> T + Copy {}
+impl<T, F: Fn(T) -> T + Copy> Map1<T> for F {}
+pub trait Map2<T>: Fn(T, T) -> T + Copy {}
+impl<T, F: Fn(T, T) -> T + Copy> Map2<T> for F {}
+
+dispatched!(
+    /// out[i] = f(x[i]); the slices have equal length (checked by the caller).
+    map, map_avx2, <T: Real, F: Map1<T>>(x: &[T], out: &mut [T], f: F) {
+        for (o, &v) in out.iter_mut().zip(x) {
+            *o = f(v);
+        }
+    }
+);
+
+dispatched!(
+    /// out[i] = f(a[i], b[i]).
+    zip, zip_avx2, <T: Real, F: Map2<T>>(a: &[T], b: &[T], out: &mut [T], f: F) {
+        for ((o, &p), &q) in out.iter_mut().zip(a).zip(b) {
+            *o = f(p, q);
+        }
+    }
+);
+
+dispatched!(
+    /// out[i] = f(a[i], s): the right operand broadcast from one value.
+    zip_scalar_right, zip_scalar_right_avx2, <T: Real, F: Map2<T>>(a: &[T], s: T, out: &mut [T], f: F) {
+        for (o, &p) in out.iter_mut().zip(a) {
+            *o = f(p, s);
+        }
+    }
+);
+
+dispatched!(
+    /// out[i] = f(s, b[i]): the left operand broadcast from one value.
+    zip_scalar_left, zip_scalar_left_avx2, <T: Real, F: Map2<T>>(s: T, b: &[T], out: &mut [T], f: F) {
+        for (o, &q) in out.iter_mut().zip(b) {
+            *o = f(s, q);
+        }
+    }
+);
+
+dispatched!(
+    /// out[i] = f(out[i]): the in-place epilogue of `linear`.
+    map_in_place, map_in_place_avx2, <T: Real, F: Map1<T>>(out: &mut [T], f: F) {
+        for o in out.iter_mut() {
+            *o = f(*o);
+        }
+    }
+);
+
+/// Sum in f64 with 8 independent accumulators, so the loop vectorizes without fast-math
+/// and a float32 sum over 12288 pixels does not drift.
+#[inline]
+pub fn sum_f64<T: Real>(x: &[T]) -> f64 {
+    #[inline(always)]
+    fn body<T: Real>(x: &[T]) -> f64 {
+        let mut acc = [0.0f64; 8];
+        let chunks = x.chunks_exact(8);
+        let rest = chunks.remainder();
+        for c in chunks {
+            for i in 0..8 {
+                acc[i] += c[i].to_f64();
+            }
+        }
+        let mut s =
+            ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+        for &v in rest {
+            s += v.to_f64();
+        }
+        s
+    }
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,fma")]
+    unsafe fn avx<T: Real>(x: &[T]) -> f64 {
+        body(x)
+    }
+    #[cfg(target_arch = "x86_64")]
+    if has_avx2() {
+        // SAFETY: the CPU supports AVX2 and FMA.
+        return unsafe { avx(x) };
+    }
+    body(x)
+}

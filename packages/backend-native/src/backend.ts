@@ -1,0 +1,102 @@
+import { type BackendImpl, jsBackend } from '@neurite/tensor';
+import type { NativeBinding } from './binding.ts';
+
+/**
+ * Below these output sizes an op stays in TypeScript: crossing N-API costs about a
+ * microsecond plus the shape arrays' conversion, more than the JS loop itself on a small
+ * tensor. Measured with scripts/crossover.ts on the planar network's 4x400 tensors;
+ * see the README for the numbers.
+ */
+export const SMALL: Readonly<Crossover> = {
+  /** add/mul/...: converting the three shape arrays costs ~1 µs, so native wins from ~500. */
+  binary: 512,
+  /** exp, tanh, sigmoid, log: a libm call per element, so native wins sooner. */
+  transcendental: 128,
+  /** neg, abs, relu, square, activation backward: native wins from ~200 elements. */
+  cheap: 256,
+  reduce: 256,
+  /** m·n·k multiply-adds: a (4x25)(25x4) product is already faster natively. */
+  gemm: 256,
+  optimizer: 256,
+};
+
+export interface Crossover {
+  binary: number;
+  transcendental: number;
+  cheap: number;
+  reduce: number;
+  gemm: number;
+  optimizer: number;
+}
+
+/** Every op crosses N-API, whatever its size: for tests of the kernels themselves. */
+export const ALWAYS_NATIVE: Readonly<Crossover> = { binary: 0, transcendental: 0, cheap: 0, reduce: 0, gemm: 0, optimizer: 0 };
+
+const TRANSCENDENTAL = new Set(['exp', 'log', 'sigmoid', 'tanh', 'sqrt']);
+
+export function createNativeBackend(native: NativeBinding, small: Readonly<Crossover> = SMALL, name = 'native'): BackendImpl {
+  return {
+    name,
+    unary(op, x, out, alpha) {
+      if (out.length < (TRANSCENDENTAL.has(op) ? small.transcendental : small.cheap)) jsBackend.unary(op, x, out, alpha);
+      else native.unary(op, x.data, out, alpha);
+    },
+    binary(op, a, b, out, outShape) {
+      if (out.length < (op === 'pow' ? small.transcendental : small.binary)) jsBackend.binary(op, a, b, out, outShape);
+      else native.binary(op, a.data, a.shape, b.data, b.shape, out, outShape);
+    },
+    where(cond, a, b, out, outShape) {
+      if (out.length < small.binary) jsBackend.where(cond, a, b, out, outShape);
+      else native.where(cond.data, cond.shape, a.data, a.shape, b.data, b.shape, out, outShape);
+    },
+    clip(x, min, max, out) {
+      if (out.length < small.cheap) jsBackend.clip(x, min, max, out);
+      else native.clip(x.data, min, max, out);
+    },
+    reduce(op, x, axes, out) {
+      if (x.size < small.reduce) jsBackend.reduce(op, x, axes, out);
+      else native.reduce(op, x.data, x.shape, axes, out);
+    },
+    argMax(x, axis, out) {
+      if (x.size < small.reduce) jsBackend.argMax(x, axis, out);
+      else native.argMax(x.data, x.shape, axis, out);
+    },
+    matmul(a, b, out, g) {
+      const [m, k] = g.transA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
+      const n = g.transB ? b.shape[0] : b.shape[1];
+      if (m * n * k < small.gemm) jsBackend.matmul(a, b, out, g);
+      else native.gemm(g.transA, g.transB, m, n, k, g.alpha, a.data, b.data, g.beta, out);
+    },
+    // Layout ops only move memory: TypedArray.set in JS is as fast as a native copy.
+    transpose: jsBackend.transpose,
+    slice: jsBackend.slice,
+    concat: jsBackend.concat,
+    gather: jsBackend.gather,
+    activationBackward(act, dA, A, out, alpha) {
+      if (out.length < small.cheap) jsBackend.activationBackward(act, dA, A, out, alpha);
+      else native.activationBackward(act, dA.data, A.data, out, alpha);
+    },
+    softmax(x, axis, out) {
+      if (out.length < small.transcendental) jsBackend.softmax(x, axis, out);
+      else native.softmax(x.data, x.shape, axis, out, false);
+    },
+    logSoftmax(x, axis, out) {
+      if (out.length < small.transcendental) jsBackend.logSoftmax(x, axis, out);
+      else native.softmax(x.data, x.shape, axis, out, true);
+    },
+    linear(W, A, b, act, alpha, out) {
+      const [n, k] = W.shape;
+      const m = A.shape[1];
+      if (n * m * k < small.gemm) jsBackend.linear(W, A, b, act, alpha, out);
+      else native.linear(W.data, n, k, A.data, m, b ? b.data : null, act, alpha, out);
+    },
+    sgdUpdate(param, grad, lr) {
+      if (param.length < small.optimizer) jsBackend.sgdUpdate(param, grad, lr);
+      else native.sgdUpdate(param, grad, lr);
+    },
+    adamUpdate(param, grad, m, v, s) {
+      if (param.length < small.optimizer) jsBackend.adamUpdate(param, grad, m, v, s);
+      else native.adamUpdate(param, grad, m, v, s.lr, s.beta1, s.beta2, s.epsilon, s.t);
+    },
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * The N-API surface of native/node (neurite.<platform>.node), typed by hand: napi's
+ * generated .d.ts names the Rust argument type. Every function validates its arguments in
+ * Rust and throws an Error naming the argument; arrays are borrowed, `out` written in place.
+ */
+export type NativeArray = Float32Array | Float64Array | Int32Array;
+
+export interface NativeBinding {
+  gemm(
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: NativeArray,
+    b: NativeArray,
+    beta: number,
+    out: NativeArray,
+  ): void;
+  unary(op: string, x: NativeArray, out: NativeArray, alpha: number): void;
+  binary(
+    op: string,
+    a: NativeArray,
+    aShape: readonly number[],
+    b: NativeArray,
+    bShape: readonly number[],
+    out: NativeArray,
+    outShape: readonly number[],
+  ): void;
+  where(
+    cond: NativeArray,
+    condShape: readonly number[],
+    a: NativeArray,
+    aShape: readonly number[],
+    b: NativeArray,
+    bShape: readonly number[],
+    out: NativeArray,
+    outShape: readonly number[],
+  ): void;
+  clip(x: NativeArray, min: number, max: number, out: NativeArray): void;
+  reduce(op: string, x: NativeArray, xShape: readonly number[], axes: readonly number[], out: NativeArray): void;
+  argMax(x: NativeArray, xShape: readonly number[], axis: number, out: NativeArray): void;
+  softmax(x: NativeArray, xShape: readonly number[], axis: number, out: NativeArray, log: boolean): void;
+  activationBackward(act: string, dA: NativeArray, A: NativeArray, out: NativeArray, alpha: number): void;
+  linear(
+    W: NativeArray,
+    n: number,
+    k: number,
+    A: NativeArray,
+    m: number,
+    b: NativeArray | null,
+    act: string,
+    alpha: number,
+    out: NativeArray,
+  ): void;
+  sgdUpdate(param: NativeArray, grad: NativeArray, lr: number): void;
+  adamUpdate(
+    param: NativeArray,
+    grad: NativeArray,
+    m: NativeArray,
+    v: NativeArray,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+    t: number,
+  ): void;
+  gemmProvider(): string;
+  gemmProviders(): string[];
+  setGemmProvider(name: string): void;
+  threads(): number;
+}
+
+const FUNCTIONS: (keyof NativeBinding)[] = [
+  'gemm',
+  'unary',
+  'binary',
+  'where',
+  'clip',
+  'reduce',
+  'argMax',
+  'softmax',
+  'activationBackward',
+  'linear',
+  'sgdUpdate',
+  'adamUpdate',
+  'gemmProvider',
+  'gemmProviders',
+  'setGemmProvider',
+  'threads',
+];
+
+/** The names a loaded module lacks: a stale binary from an older build. */
+export function missingFunctions(mod: unknown): string[] {
+  const m = mod as Record<string, unknown> | null;
+  return FUNCTIONS.filter((f) => typeof m?.[f] !== 'function');
+}

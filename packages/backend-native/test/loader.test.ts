@@ -1,0 +1,78 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { nativeInfo, neuriteBackend, platformTriple } from '../src/index.ts';
+
+/**
+ * Loading and falling back, each in a fresh process (the loader caches the addon):
+ * a missing or corrupt binary makes load() throw one line naming the path and the reason,
+ * and @neurite/tensor, discovering the package by itself, goes on with the js backend.
+ */
+const pkg = fileURLToPath(new URL('..', import.meta.url));
+const tsx = join(pkg, '../../node_modules/.bin/tsx');
+
+function runScript(code: string, env: Record<string, string>) {
+  const r = spawnSync(tsx, ['--conditions=source', '-e', code], {
+    cwd: pkg,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { status: r.status, stdout: r.stdout.trim(), stderr: r.stderr.trim() };
+}
+
+describe('loading the addon', () => {
+  it('finds the local build and reports where it came from', () => {
+    const info = nativeInfo();
+    expect(info.from).toContain(`neurite.${platformTriple(process)}.node`);
+    expect(info.gemmProviders).toContain('pure');
+    expect(info.threads).toBeGreaterThanOrEqual(1);
+    expect(neuriteBackend.priority).toBeGreaterThan(1);
+  });
+
+  it('a missing binary: one line that names the path tried', () => {
+    const r = runScript(
+      `import { neuriteBackend } from '@neurite/backend-native';
+       try { neuriteBackend.load(); console.log('loaded'); } catch (e) { console.log(e.message); }`,
+      { NEURITE_NATIVE_BINARY: '/nonexistent/neurite.node' },
+    );
+    expect(r.stdout.split('\n')).toHaveLength(1);
+    expect(r.stdout).toMatch(/^@neurite\/backend-native: no usable binary for linux-x64-gnu; tried \/nonexistent\/neurite.node: /);
+  });
+
+  it('a corrupt binary: the dlopen error, and @neurite/tensor keeps working on js', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'neurite-'));
+    const bad = join(dir, 'neurite.linux-x64-gnu.node');
+    writeFileSync(bad, 'not an ELF file');
+    const r = runScript(
+      `import { backendInfo, matmul, tensor } from '@neurite/tensor';
+       const y = matmul(tensor([[1, 2]]), tensor([[3], [4]]));
+       const info = backendInfo();
+       console.log(JSON.stringify({ y: y.toArray(), name: info.name, failure: info.failures.native }));`,
+      { NEURITE_NATIVE_BINARY: bad },
+    );
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.y).toEqual([[11]]);
+    expect(out.name).toBe('js');
+    expect(out.failure).toContain(bad);
+    expect(out.failure).toMatch(/invalid ELF header|file too short/);
+    expect(out.failure).not.toContain('\n');
+  });
+
+  it('installed and loadable: @neurite/tensor picks native by itself', () => {
+    const out = execFileSync(
+      tsx,
+      ['--conditions=source', '-e', `import { backendInfo } from '@neurite/tensor'; console.log(backendInfo().name);`],
+      {
+        cwd: pkg,
+        encoding: 'utf8',
+        env: { ...process.env, NEURITE_NATIVE_BINARY: '', NEURITE_BACKEND: '' },
+      },
+    );
+    expect(out.trim()).toBe('native');
+  });
+});
