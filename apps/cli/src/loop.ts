@@ -1,0 +1,115 @@
+import { TrainingError as LayersTrainingError, runStep, type Sequential } from '@neurite/layers';
+import { Generator, gather, type Tensor } from '@neurite/tensor';
+import { TrainingError } from './errors.ts';
+import { predictClasses } from './metrics.ts';
+import type { History } from './model.ts';
+import type { Reporter } from './progress.ts';
+import type { Resolved } from './resolve.ts';
+
+/**
+ * The training loop. One pass over the training data per iteration (one gradient step when
+ * full batch, as in the course; one step per mini-batch otherwise). It gives the event loop
+ * a turn every few tens of milliseconds, so Ctrl-C is heard and the progress bar redraws,
+ * and stops at a pass boundary, so a checkpoint is always a consistent state.
+ */
+export interface LoopInput {
+  model: Sequential;
+  X: Tensor;
+  /** Targets in the output layer's form (0/1 row or one-hot). */
+  Y: Tensor;
+  /** Class indices of the training set, for accuracy. */
+  labels: Tensor;
+  test?: { X: Tensor; Y: Tensor };
+  settings: Resolved;
+  /** Passes already done (a resumed run starts there). */
+  done: number;
+  history: History;
+  reporter: Reporter;
+  /** Set by the Ctrl-C handler; checked between passes. */
+  stopRequested: () => boolean;
+}
+
+export interface LoopResult {
+  done: number;
+  interrupted: boolean;
+  seconds: number;
+  lastCost: number;
+}
+
+export async function trainLoop(input: LoopInput): Promise<LoopResult> {
+  const { model, X, Y, labels, test, settings: s, history, reporter } = input;
+  const m = X.shape[1];
+  const batchSize = Math.min(s.batchSize ?? m, m);
+  // About 300 points make a smooth curve whatever the length of the run; printed iterations are always kept.
+  const recordEvery = Math.max(1, Math.floor(s.total / 300));
+  const started = performance.now();
+  let lastYield = started;
+  let done = input.done;
+  let lastCost = Number.NaN;
+  const accuracy = () => trainAccuracy(model, X, labels);
+  reporter.start(s.total, done);
+  while (done < s.total) {
+    if (input.stopRequested()) break;
+    const pass = done;
+    let cost: number;
+    try {
+      cost = batchSize === m ? (runStep(model, X, Y, true) as number) : epochOfBatches(model, X, Y, batchSize, s.seed + pass);
+    } catch (error) {
+      if (error instanceof LayersTrainingError) throw diverged(s, pass, Number.NaN);
+      throw error;
+    }
+    if (!Number.isFinite(cost)) throw diverged(s, pass, cost);
+    lastCost = cost;
+    done++;
+    const printed = pass % s.printEvery === 0;
+    const last = done === s.total;
+    if (printed || last || pass % recordEvery === 0) {
+      const testCost = test ? model.evaluate(test.X, test.Y).cost : undefined;
+      history.iterations.push(pass);
+      history.costs.push(cost);
+      if (testCost !== undefined) history.testCosts.push(testCost);
+      if (printed) reporter.cost(pass, cost, testCost);
+    }
+    reporter.tick(done, { cost, accuracy });
+    const now = performance.now();
+    if (now - lastYield > 30) {
+      await new Promise((resolve) => setImmediate(resolve));
+      lastYield = performance.now();
+    }
+  }
+  reporter.tick(done, { cost: lastCost, accuracy, force: true });
+  reporter.stop();
+  return { done, interrupted: done < s.total, seconds: (performance.now() - started) / 1000, lastCost };
+}
+
+/**
+ * One epoch of mini-batches in a random order drawn from seed + epoch (the course's
+ * `seed = seed + 1` per epoch), so a resumed run shuffles exactly as an uninterrupted one.
+ * Returns the mean cost over the examples.
+ */
+function epochOfBatches(model: Sequential, X: Tensor, Y: Tensor, batchSize: number, seed: number): number {
+  const m = X.shape[1];
+  const order = new Generator(seed % 2 ** 32).permutation(m);
+  let total = 0;
+  for (let start = 0; start < m; start += batchSize) {
+    const idx = order.slice(start, start + batchSize);
+    const cost = runStep(model, gather(X, idx, 1), gather(Y, idx, 1), true) as number;
+    total += cost * idx.length;
+  }
+  return total / m;
+}
+
+function trainAccuracy(model: Sequential, X: Tensor, labels: Tensor): number {
+  const predicted = predictClasses(model.predictProba(X));
+  let right = 0;
+  for (let j = 0; j < predicted.length; j++) if (predicted[j] === labels.data[j]) right++;
+  return right / predicted.length;
+}
+
+function diverged(s: Resolved, pass: number, cost: number): TrainingError {
+  const what = Number.isNaN(cost) ? 'NaN' : String(cost);
+  return new TrainingError(
+    `the cost became ${what} at ${s.unit} ${pass} (learning rate ${s.lr}); training stopped and nothing was saved`,
+    `lower the learning rate, for example --lr ${Number((s.lr / 10).toPrecision(3))}, or standardize the inputs`,
+  );
+}

@@ -1,0 +1,140 @@
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { oneHot } from '@neurite/datasets';
+import { Dense, Dropout, type InitializerConfig, type ModelJson, Sequential, toBytes } from '@neurite/layers';
+import { loadModel as loadModelFolder } from '@neurite/layers/node';
+import type { OptimizerName } from '@neurite/optimizers';
+import type { Tensor } from '@neurite/tensor';
+import type { InputSpec } from './data/load.ts';
+import { FileError } from './errors.ts';
+import { writeFolderAtomically } from './folder.ts';
+import type { Resolved } from './resolve.ts';
+
+/** The CLI's own file in a model folder, beside model.json: how to read inputs and where training stands. */
+export const CLI_FILE = 'neurite-cli.json';
+
+export interface History {
+  iterations: number[];
+  costs: number[];
+  /** Test costs at the same iterations, when there is a test set. */
+  testCosts: number[];
+}
+
+export interface CliMeta {
+  format: 'neurite-cli';
+  version: 1;
+  settings: Resolved;
+  data: string;
+  input: InputSpec;
+  classes: string[];
+  /** Passes over the data completed (iterations or epochs, see settings.unit). */
+  done: number;
+  finished: boolean;
+  history: History;
+  seconds: number;
+}
+
+const INITIALIZERS: Record<Resolved['init'], InitializerConfig> = {
+  small: { name: 'randomNormal', mean: 0, stddev: 0.01 },
+  scaled: { name: 'courseDeep' },
+  he: { name: 'heNormal' },
+  xavier: { name: 'glorotNormal' },
+  zeros: { name: 'zeros' },
+};
+
+const OPTIMIZERS: Record<Resolved['optimizer'], OptimizerName> = {
+  gd: 'gradientDescent',
+  momentum: 'momentum',
+  rmsprop: 'rmsprop',
+  adam: 'adam',
+};
+
+/**
+ * The course's models as a Sequential: hidden Dense layers (each followed by Dropout when
+ * asked), then one sigmoid unit for two classes or a softmax over k. Weights are drawn layer
+ * by layer, W before b, from numpy's legacy stream seeded with --seed: W1 then W2 for the
+ * shallow model, exactly the course's order.
+ */
+export function buildModel(s: Resolved, nx: number, classes: number): Sequential {
+  const kernelInitializer = INITIALIZERS[s.init];
+  const activation = s.activation === 'leaky-relu' ? 'leakyRelu' : s.activation;
+  const model = new Sequential({ inputUnits: nx, dtype: s.dtype, seed: s.seed });
+  s.layers.forEach((units, i) => {
+    model.add(new Dense(units, { activation, kernelInitializer }));
+    if (s.dropout > 0) model.add(new Dropout(s.dropout, { seed: s.seed + i + 1 }));
+  });
+  model.add(
+    classes > 2
+      ? new Dense(classes, { activation: 'softmax', kernelInitializer })
+      : new Dense(1, { activation: 'sigmoid', kernelInitializer }),
+  );
+  model.build();
+  model.compile({
+    loss: classes > 2 ? 'categoricalCrossEntropy' : 'binaryCrossEntropy',
+    optimizer: OPTIMIZERS[s.optimizer],
+    learningRate: s.lr,
+    l2: s.l2,
+  });
+  return model;
+}
+
+/** Y as the output layer wants it: (1, m) 0/1 for a sigmoid unit, one-hot (k, m) for softmax. */
+export function targetsFor(model: Sequential, labels: Tensor): Tensor {
+  const k = model.outputUnits;
+  return k === 1 ? (labels.dtype === model.dtype ? labels : labels.cast(model.dtype)) : oneHot(labels, k, model.dtype);
+}
+
+/** Saves model.json + weights.safetensors (with optimizer state) + the CLI's file, all or nothing. */
+export async function saveModelFolder(dir: string, model: Sequential, meta: CliMeta): Promise<void> {
+  const { modelJson, weights } = toBytes(model, { includeOptimizer: true });
+  await writeFolderAtomically(dir, (tmp) => {
+    writeFileSync(join(tmp, 'weights.safetensors'), weights);
+    writeFileSync(join(tmp, 'model.json'), `${JSON.stringify(modelJson, null, 2)}\n`);
+    writeFileSync(join(tmp, CLI_FILE), `${JSON.stringify(meta, null, 2)}\n`);
+  });
+}
+
+export interface LoadedModel {
+  model: Sequential;
+  meta: CliMeta | null;
+  json: ModelJson;
+}
+
+/** Loads a model folder; any problem is a FileError naming the folder or the file. */
+export async function loadModelFolderChecked(dir: string, flag: string): Promise<LoadedModel> {
+  if (!existsSync(dir)) throw new FileError(dir, `${flag}: model folder '${dir}' does not exist`);
+  if (!statSync(dir).isDirectory())
+    throw new FileError(dir, `${flag}: '${dir}' is not a folder; a model is a folder with model.json and weights.safetensors`);
+  const jsonPath = join(dir, 'model.json');
+  if (!existsSync(jsonPath)) throw new FileError(jsonPath, `${flag}: '${dir}' is not a model folder: '${jsonPath}' is missing`);
+  let model: Sequential;
+  try {
+    model = await loadModelFolder(dir);
+  } catch (error) {
+    throw new FileError(dir, `${flag}: cannot load model '${dir}': ${(error as Error).message}`);
+  }
+  const json = JSON.parse(readFileSync(jsonPath, 'utf8')) as ModelJson;
+  const metaPath = join(dir, CLI_FILE);
+  let meta: CliMeta | null = null;
+  if (existsSync(metaPath)) {
+    try {
+      meta = JSON.parse(readFileSync(metaPath, 'utf8')) as CliMeta;
+      if (meta?.format !== 'neurite-cli') throw new Error(`"format" must be "neurite-cli"`);
+    } catch (error) {
+      throw new FileError(metaPath, `${flag}: '${metaPath}' is corrupt: ${(error as Error).message}`);
+    }
+  }
+  return { model, meta, json };
+}
+
+/** For models saved outside the CLI: guess inputs from the size (12288 = the course's 64x64 RGB). */
+export function inputOf(loaded: LoadedModel): { input: InputSpec; classes: string[] } {
+  if (loaded.meta) return { input: loaded.meta.input, classes: loaded.meta.classes };
+  const n = loaded.model.inputUnits ?? 0;
+  const k = loaded.model.outputUnits;
+  const classes = k === 1 ? ['0', '1'] : Array.from({ length: k }, (_, i) => String(i));
+  if (n === 12288)
+    return { input: { kind: 'image', height: 64, width: 64, channels: 3, divide: 255 }, classes: k === 1 ? ['non-cat', 'cat'] : classes };
+  if (n === 784) return { input: { kind: 'image', height: 28, width: 28, channels: 1, divide: 255 }, classes };
+  return { input: { kind: 'features', names: Array.from({ length: n }, (_, i) => `x${i + 1}`) }, classes };
+}

@@ -1,0 +1,124 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CAT_TEST, CAT_TRAIN, catsPresent, events, neurite, tempDir } from './harness.ts';
+
+// Expected numbers are the course's published outputs (shared/reference/README.md), not this code's.
+const tmp = tempDir();
+afterAll(tmp.cleanup);
+
+describe('neurite train', () => {
+  it("with no arguments trains the course's planar model and reaches about 90%", async () => {
+    const r = await neurite(['train']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines).toContain('Cost after iteration 0: 0.693048');
+    expect(lines).toContain('Cost after iteration 1000: 0.288083');
+    expect(lines).toContain('Cost after iteration 2000: 0.254385');
+    expect(lines).toContain('Cost after iteration 3000: 0.233864');
+    expect(lines).toContain('Cost after iteration 4000: 0.226792');
+    expect(lines.filter((l) => l.startsWith('Cost after iteration'))).toHaveLength(10);
+    const accuracy = r.stdout.match(/^Accuracy: ([\d.]+)% \((\d+)\/400\)$/m);
+    expect(accuracy).not.toBeNull();
+    // The course prints 90% (363/400); past iteration 7000 runs differ in the 4th decimal, so 362 or 363.
+    expect(Number(accuracy?.[2])).toBeGreaterThanOrEqual(360);
+    expect(Number(accuracy?.[2])).toBeLessThanOrEqual(366);
+  });
+
+  it('--json writes one JSON object per line: config, start, costs, result', async () => {
+    const r = await neurite(['train', '--iterations', '2001', '--print-every', '1000', '--json']);
+    expect(r.code).toBe(0);
+    const ev = events(r.stdout);
+    expect(ev.map((e) => e.event)).toEqual(['config', 'start', 'cost', 'cost', 'cost', 'result']);
+    const costs = ev.filter((e) => e.event === 'cost');
+    expect(costs.map((e) => e.iteration)).toEqual([0, 1000, 2000]);
+    expect(costs[0].cost as number).toBeCloseTo(0.693048, 6);
+    expect(costs[1].cost as number).toBeCloseTo(0.288083, 6);
+    expect(costs[2].cost as number).toBeCloseTo(0.254385, 6);
+    const result = ev[ev.length - 1];
+    expect(result.iterations).toBe(2001);
+    expect(result.trainAccuracy as number).toBeGreaterThan(0.85);
+    expect((ev[0].settings as Record<string, unknown>).lr).toBe(1.2);
+  });
+
+  it('mini-batches with Adam report epochs, and --plot writes an SVG with train and test curves', async () => {
+    const plot = join(tmp.dir, 'moons.svg');
+    const r = await neurite([
+      'train',
+      '--data',
+      'moons:noise=0.1',
+      '--test-data',
+      'moons:noise=0.1,seed=7',
+      '--layers',
+      '8,8',
+      '--optimizer',
+      'adam',
+      '--lr',
+      '0.01',
+      '--epochs',
+      '60',
+      '--batch-size',
+      '32',
+      '--plot',
+      plot,
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Cost after epoch 0: \d\.\d{6} \(test \d\.\d{6}\)$/m);
+    const test = Number(r.stdout.match(/^Test accuracy: ([\d.]+)%/m)?.[1]);
+    expect(test).toBeGreaterThan(85);
+    const svg = readFileSync(plot, 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg.match(/<path /g)).toHaveLength(2);
+    expect(svg).toContain('stroke-dasharray');
+    expect(svg).toContain('>train<');
+    expect(svg).toContain('>test<');
+  });
+
+  it('--plot file.png renders a real PNG', async () => {
+    const plot = join(tmp.dir, 'cost.png');
+    const r = await neurite(['train', '--iterations', '300', '--plot', plot, '-q']);
+    expect(r.code).toBe(0);
+    const png = readFileSync(plot);
+    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    // IHDR width and height: the SVG is 760x460, rendered at 2x.
+    expect(png.readUInt32BE(16)).toBe(1520);
+    expect(png.readUInt32BE(20)).toBe(920);
+  });
+
+  it('reads settings from a YAML config file, and flags override it', async () => {
+    const config = join(tmp.dir, 'run.yaml');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(config, 'data: planar\nhidden: 4\nlr: 0.5\niterations: 400\nprint-every: 100\n');
+    const r = await neurite(['train', '--config', config, '--lr', '1.2', '--json']);
+    expect(r.code).toBe(0);
+    const ev = events(r.stdout);
+    const settings = ev[0].settings as Record<string, unknown>;
+    expect(settings.lr).toBe(1.2);
+    expect(settings.total).toBe(400);
+    expect(ev.filter((e) => e.event === 'cost').map((e) => e.iteration)).toEqual([0, 100, 200, 300]);
+  });
+
+  it('--out writes model.json, weights.safetensors and the training state, and nothing else is left behind', async () => {
+    const out = join(tmp.dir, 'flower');
+    const r = await neurite(['train', '--iterations', '500', '--out', out, '-q']);
+    expect(r.code).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['model.json', 'neurite-cli.json', 'weights.safetensors']);
+    const json = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8'));
+    expect(json.layers.map((l: { units: number }) => l.units)).toEqual([4, 1]);
+    expect(json.training.iteration).toBe(500);
+    expect(readdirSync(tmp.dir).filter((f) => f.includes('partial'))).toEqual([]);
+  });
+
+  it.skipIf(!catsPresent)("the course's logistic regression on the cat images prints the course's costs", async () => {
+    const r = await neurite(['train', '--data', `cats:${CAT_TRAIN},${CAT_TEST}`, '--model', 'logistic', '--iterations', '201', '--json']);
+    expect(r.code).toBe(0);
+    const costs = events(r.stdout).filter((e) => e.event === 'cost');
+    expect(costs.map((e) => e.iteration)).toEqual([0, 100, 200]);
+    // Zero weights: every prediction is 0.5, so the first cost is ln 2 = 0.693147 as the course prints.
+    expect(costs[0].cost as number).toBeCloseTo(Math.LN2, 6);
+    expect(costs[1].cost as number).toBeCloseTo(0.584508, 6);
+    expect(costs[2].cost as number).toBeCloseTo(0.466949, 6);
+    expect(existsSync(CAT_TRAIN)).toBe(true);
+  });
+});
