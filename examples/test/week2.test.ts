@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { catFilesPresent, loadCats, missingCatMessage } from '../course/data.ts';
+import { model } from '../course/week2-logistic-regression.ts';
+import { week2Costs } from './published.ts';
+
+const present = catFilesPresent();
+if (!present) console.warn(`week 2 tests skipped: ${missingCatMessage()}`);
+
+describe('week 2: logistic regression on the cat images', () => {
+  it.skipIf(!present)('reproduces every published cost (2000 iterations) and both accuracies', async () => {
+    const data = await loadCats();
+    const lines: string[] = [];
+    const run = model(data, 2000, 0.005, (l) => lines.push(l));
+    expect(run.costs).toHaveLength(20);
+    run.costs.forEach((c, i) => {
+      expect(Math.abs(c - week2Costs[i]), `iteration ${i * 100}`).toBeLessThan(6e-7);
+    });
+    expect(lines[0]).toBe('Cost after iteration 0: 0.693147');
+    expect(lines[19]).toBe('Cost after iteration 1900: 0.140872');
+    expect(run.trainAccuracy).toBe(99.04306220095694);
+    expect(run.testAccuracy).toBe(70);
+  });
+});

@@ -1,0 +1,48 @@
+/**
+ * @neurite/layers: Dense and Dropout layers, initializers, the Sequential model (fit,
+ * evaluate, predict, summary, serialization to model.json + safetensors bytes), and the
+ * course's step-by-step functions with explicit caches. Browser-safe; saving to and
+ * loading from folders is in `@neurite/layers/node`.
+ */
+export { type Callback, type EpochEvent, earlyStopping, type History, type IterationEvent, progressLogger } from './callbacks.ts';
+export {
+  type ActivationCache,
+  accuracy,
+  type CourseActivation,
+  computeCost,
+  initializeParameters,
+  initializeParametersDeep,
+  type LinearCache,
+  linearActivationBackward,
+  linearActivationForward,
+  linearBackward,
+  linearForward,
+  type ModelOptions,
+  modelBackward,
+  modelForward,
+  type Parameters,
+  predict,
+  updateParameters,
+} from './course/deep.ts';
+export { initializeWithZeros, type LogisticGrads, logisticPredict, optimize, propagate } from './course/logistic.ts';
+export { Dense, type DenseOptions } from './dense.ts';
+export { Dropout } from './dropout.ts';
+export { ModelError, ModelFormatError, TrainingError } from './errors.ts';
+export {
+  courseDeep,
+  getInitializer,
+  glorotNormal,
+  glorotUniform,
+  heNormal,
+  type Initializer,
+  type InitializerConfig,
+  type InitializerName,
+  ones,
+  randomNormal,
+  zeros,
+} from './initializers.ts';
+export type { ActivationName, Layer, LayerCache, LayerConfig } from './layer.ts';
+export { type DecodedSafetensors, decodeSafetensors, encodeSafetensors } from './safetensors.ts';
+export { type Compiled, Sequential, type SequentialOptions } from './sequential.ts';
+export { FORMAT_VERSION, fromBytes, type ModelArtifacts, type ModelJson, parseModelJson, toBytes } from './serialization.ts';
+export { type CompileOptions, type FitOptions, runStep } from './training.ts';

@@ -1,0 +1,47 @@
+import { formatShape, NeuriteError, ShapeError, Tensor, ValueError } from '@neurite/tensor';
+
+/** Examples are columns: m is the last dimension of a 2-D tensor (the size of a 1-D one). */
+export function examplesOf(A: Tensor): number {
+  return A.rank === 0 ? 1 : A.shape[A.rank - 1];
+}
+
+export function assertPair(fn: string, A: Tensor, Y: Tensor, names: [string, string] = ['A', 'Y']): number {
+  if (!(A instanceof Tensor)) throw new NeuriteError(`${fn}: ${names[0]} must be a Tensor, received ${typeof A}`);
+  if (!(Y instanceof Tensor)) throw new NeuriteError(`${fn}: ${names[1]} must be a Tensor, received ${typeof Y}`);
+  if (A.shape.length !== Y.shape.length || A.shape.some((d, i) => d !== Y.shape[i])) {
+    throw new ShapeError(`${fn}: ${names[0]} ${formatShape(A.shape)} and ${names[1]} ${formatShape(Y.shape)} must have the same shape`);
+  }
+  const m = examplesOf(A);
+  if (m === 0) throw new ValueError(`${fn}: expected at least one example (column), received shape ${formatShape(A.shape)}`);
+  return m;
+}
+
+/**
+ * Clipping bound for probabilities: the smallest epsilon for which 1 − epsilon is still
+ * below 1 in the tensor's dtype, so log(1 − A) stays finite.
+ */
+export function defaultEpsilon(A: Tensor): number {
+  return A.dtype === 'float64' ? 1e-15 : 1e-7;
+}
+
+export function assertEpsilon(fn: string, epsilon: number): number {
+  if (typeof epsilon !== 'number' || !(epsilon >= 0 && epsilon < 0.5)) {
+    throw new ValueError(`${fn}: epsilon must be a number in [0, 0.5), received ${String(epsilon)}`);
+  }
+  return epsilon;
+}
+
+/** A tensor to write into: `out` when it fits, a new one otherwise. */
+export function outLike(A: Tensor, out?: Tensor): Tensor {
+  if (out && out.dtype === A.dtype && out.size === A.size) return out;
+  return new Tensor(A.dtype === 'float64' ? new Float64Array(A.size) : new Float32Array(A.size), A.shape);
+}
+
+/** log(1 + e^x) without overflow. */
+export interface ProbabilityOptionsLike {
+  epsilon?: number;
+}
+
+export function softplus(x: number): number {
+  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+}
