@@ -1,5 +1,5 @@
 """numpy side of Neurite's benchmark: reads {workloads, timing} (or {probe}) as JSON on stdin,
-answers JSON on stdout. Mirrors bench/src/measure.ts: warm up, then time single runs until the
+answers JSON on stdout (training workloads: bench_train.py). Mirrors bench/src/measure.ts: warm up, then time single runs until the
 same stopping rule, and report the median. Inputs are uniform in [-1, 1) like the other runners'."""
 
 import json
@@ -55,6 +55,10 @@ def prepare(np, spec):
 
 
 def measure(np, spec, timing):
+    if spec["kind"] == "train":
+        from bench_train import measure_training
+
+        return measure_training(np, spec, timing["train"])
     step = prepare(np, spec)
     if step is None:
         return {"reason": f"n/a: the numpy runner has no '{spec['kind']}' workload"}

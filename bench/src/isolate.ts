@@ -63,8 +63,14 @@ export class IsolatedRunner {
     this.report.cells.set(workload.id, cell ?? { ok: false, reason: `failed: the ${this.report.name} child process exited` });
   }
 
-  stop(): void {
+  /** Ends the child; resolves once it has exited (so the next child never shares the CPU with it). */
+  stop(): Promise<void> {
+    const exited = new Promise<void>((resolve) => {
+      if (this.proc.exitCode !== null || this.proc.signalCode !== null) resolve();
+      else this.proc.once('exit', () => resolve());
+    });
     this.proc.stdin?.end();
+    return exited;
   }
 
   private ask<T>(request: ChildRequest): Promise<T | undefined> {

@@ -4,13 +4,14 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { IsolatedRunner } from './isolate.ts';
 import { fullTiming, quickTiming } from './measure.ts';
-import { legend, table } from './report.ts';
+import { legend, table, trainingTables } from './report.ts';
 import { runners } from './runners/index.ts';
-import { workloads } from './workloads.ts';
+import { useRealCatData } from './train/real-data.ts';
+import { isTraining, workloads } from './workloads.ts';
 
 /*
- * Usage: pnpm --filter @neurite/bench bench [--quick] [--only <substring>] [--runners js,numpy]
- * Prints a markdown table; a full unfiltered run also rewrites results/latest.md, other runs
+ * Usage: pnpm --filter @neurite/bench bench [--quick] [--only <substring>] [--runners js,numpy] [--real-data]
+ * Prints markdown tables; a full unfiltered run also rewrites results/latest.md, other runs
  * write results/partial.md (git-ignored) so a CI smoke run never clobbers the committed numbers.
  */
 
@@ -19,18 +20,20 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string', multiple: true },
     runners: { type: 'string' },
+    'real-data': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 
 if (values.help) {
-  console.log('bench [--quick] [--only <substring> ...] [--runners js,tfjs-cpu,tfjs-wasm,numpy]');
+  console.log('bench [--quick] [--only <substring> ...] [--runners js,native,tfjs-cpu,tfjs-wasm,numpy] [--real-data]');
   console.log(`workloads:\n${workloads.map((w) => `  ${w.id}  ${w.title}`).join('\n')}`);
   process.exit(0);
 }
 
 const only = values.only ?? [];
-const selected = workloads.filter(
+const all = values['real-data'] ? await useRealCatData(workloads) : workloads;
+const selected = all.filter(
   (w) => only.length === 0 || only.some((s) => `${w.id} ${w.title}`.toLowerCase().includes(s.toLowerCase())),
 );
 if (selected.length === 0) {
@@ -52,23 +55,40 @@ const started = await Promise.all(chosen.map((entry) => IsolatedRunner.start(ent
 for (const r of started) if (r.report.skipped) log(`${r.report.name}: column skipped: ${r.report.skipped}`);
 const active = started.filter((r) => !r.report.skipped);
 // Workload-major: the cells of one row are measured close together in time (see isolate.ts).
-for (const w of selected) {
+for (const w of selected.filter((w) => !isTraining(w))) {
   log(w.title);
   for (const r of active) await r.run(w, timing);
 }
-for (const r of started) r.stop();
+await Promise.all(started.map((r) => r.stop()));
+// Training: a fresh child per (workload, runner), one at a time, so each child's peak RSS is
+// that workload's alone and no other child competes for the two cores.
+for (const w of selected.filter(isTraining)) {
+  log(w.title);
+  for (const r of active) {
+    const child = await IsolatedRunner.start(chosen.find((e) => e.name === r.report.name) as (typeof chosen)[number]);
+    if (child.report.skipped) r.report.cells.set(w.id, { ok: false, reason: `failed: ${child.report.skipped}` });
+    else {
+      await child.run(w, timing);
+      r.report.cells.set(w.id, child.report.cells.get(w.id) ?? { ok: false, reason: 'failed: no cell' });
+    }
+    await child.stop();
+  }
+}
 const results = started.map((r) => r.report);
 
 const failures = results.flatMap((r) =>
   [...r.cells].flatMap(([id, c]) => (!c.ok && !c.reason.startsWith('n/a') ? [`${r.name} ${id}: ${c.reason}`] : [])),
 );
 const load = `1-min load average ${loadAtStart.toFixed(1)} at start, ${os.loadavg()[0].toFixed(1)} at end, on ${os.cpus().length} CPUs`;
-const mode = `${values.quick ? 'quick (fewer repeats: smoke test, not numbers to quote)' : 'full'}; ${load}`;
+const data = values['real-data'] ? "training on the course's cat images (--real-data)" : 'training on seeded random data';
+const mode = `${values.quick ? 'quick (fewer repeats: smoke test, not numbers to quote)' : 'full'}; ${data}; ${load}`;
+const micro = selected.filter((w) => !isTraining(w));
+const training = selected.filter(isTraining);
 const markdown = [
   '# Neurite benchmark',
   '',
-  table(selected, results),
-  '',
+  ...(micro.length ? [table(micro, results), ''] : []),
+  ...(training.length ? [trainingTables(training, results), ''] : []),
   legend(results, only.length ? `${mode}, --only ${only.join(' ')}` : mode),
   ...(failures.length ? ['', '## Failures', '', ...failures.map((f) => `- ${f}`)] : []),
   '',
@@ -77,7 +97,7 @@ console.log(markdown);
 
 const dir = fileURLToPath(new URL('../results/', import.meta.url));
 mkdirSync(dir, { recursive: true });
-const file = !values.quick && only.length === 0 && !wanted ? 'latest.md' : 'partial.md';
+const file = !values.quick && only.length === 0 && !wanted && !values['real-data'] ? 'latest.md' : 'partial.md';
 writeFileSync(`${dir}${file}`, markdown);
 log(`written to bench/results/${file}`);
 if (failures.length) process.exitCode = 1;

@@ -32,6 +32,89 @@ function formatCell(w: Workload, cell: Cell | undefined): string {
   return `${formatMs(cell.medianMs)} ms${value}`;
 }
 
+function formatSeconds(ms: number): string {
+  const s = ms / 1000;
+  return s >= 100 ? `${s.toFixed(0)} s` : s >= 10 ? `${s.toFixed(1)} s` : `${s.toFixed(2)} s`;
+}
+
+function ratioCells(w: Workload, ratioPairs: [RunnerReport, RunnerReport][]): string[] {
+  return ratioPairs.map(([o, p]) => {
+    const a = o.cells.get(w.id);
+    const b = p.cells.get(w.id);
+    return a?.ok && b?.ok ? `${(b.medianMs / a.medianMs).toFixed(2)}x` : 'n/a';
+  });
+}
+
+const mdTable = (header: string[], rows: string[][]): string => {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map((_, i) => (i === 0 ? '---' : '---:'))), ...rows.map(line)].join('\n');
+};
+
+/**
+ * The training workloads: time per iteration with the estimated total for the course's
+ * iteration count (and ratios), each runner's peak RSS, and the costs every runner read back.
+ */
+export function trainingTables(workloads: readonly Workload[], results: Results): string {
+  const active = results.filter((r) => !r.skipped);
+  const ratioPairs = pairs(active);
+  const iterations = (w: Workload) => (w.spec.kind === 'train' ? w.spec.iterations : 0);
+  const timeRows = workloads.map((w) => [
+    w.title,
+    ...active.map((r) => {
+      const c = r.cells.get(w.id);
+      if (!c?.ok) return c ? (c.reason.startsWith('n/a') ? 'n/a' : 'failed') : '–';
+      return `${formatMs(c.medianMs)} ms (${formatSeconds(c.medianMs * iterations(w))})`;
+    }),
+    ...ratioCells(w, ratioPairs),
+  ]);
+  const rssRows = workloads.map((w) => [
+    w.title,
+    ...active.map((r) => {
+      const t = r.cells.get(w.id);
+      if (!t?.ok || !t.train) return '–';
+      const mb = (kb: number) => (kb / 1024).toFixed(0);
+      return `${mb(t.train.peakRssKB)} MB (+${mb(t.train.peakRssKB - t.train.startRssKB)})`;
+    }),
+  ]);
+  const costLines = workloads.map((w) => {
+    const at = (it: number) =>
+      active
+        .map((r) => {
+          const c = r.cells.get(w.id);
+          const cost = c?.ok ? c.train?.costs.find(([i]) => i === it)?.[1] : undefined;
+          return cost === undefined ? null : `${r.name} ${cost.toFixed(6)}`;
+        })
+        .filter((x) => x !== null)
+        .join(', ');
+    return `- ${w.title}: cost at iteration 0: ${at(0)}; at iteration 100: ${at(100) || 'not reached'}`;
+  });
+  const windows = workloads.flatMap((w) =>
+    active.flatMap((r) => {
+      const c = r.cells.get(w.id);
+      return c?.ok && c.train ? [`${r.name} ${w.id.replace('train-', '')}: ${c.runs}×${c.train.windowIterations}`] : [];
+    }),
+  );
+  return [
+    '## End-to-end training',
+    '',
+    "Median ms per iteration (in parentheses: that times the course's iteration count).",
+    '',
+    mdTable(['workload', ...active.map((r) => `${r.name} ms/it`), ...ratioPairs.map(([o, p]) => `${o.name} vs ${p.name}`)], timeRows),
+    '',
+    'Peak RSS of the runner\'s process (a fresh child per workload; in parentheses: above its peak before the workload built its data).',
+    '',
+    mdTable(['workload', ...active.map((r) => `${r.name} peak RSS`)], rssRows),
+    '',
+    'Same data and initial weights everywhere, so the costs read back should agree (float32 rounding aside):',
+    '',
+    ...costLines,
+    '',
+    `- timed windows (count × iterations): ${windows.join('; ')}`,
+    '- A window of ≥ 100 iterations includes one cost read-back per 100 (numpy: `float(...)`, tfjs: `dataSync()`),',
+    '  so deferred work is paid inside the window. Warm-up: ≥ 3 iterations and ≥ 1 s (at most 300 iterations).',
+  ].join('\n');
+}
+
 function pairs(runners: Results): [RunnerReport, RunnerReport][] {
   const ours = runners.filter((r) => r.neurite);
   const peers = runners.filter((r) => !r.neurite);

@@ -23,7 +23,41 @@ export interface ElementwiseSpec {
   size: number;
 }
 
-export type WorkloadSpec = GemmSpec | ElementwiseSpec;
+/**
+ * An end-to-end training run: full-batch gradient descent with binary cross-entropy, the cost
+ * computed and read back on every iteration i with i % costEvery === 0 (as the course prints it),
+ * so no runner can defer work past a read-back. `layers` are the units after the input, each with
+ * its activation; `init` names the course's initialization (see train-data.ts).
+ */
+export interface TrainSpec {
+  kind: 'train';
+  dtype: 'float32';
+  model: 'logistic' | 'deep' | 'planar';
+  /** n_x, then the units of each layer: [12288, 20, 7, 5, 1]. */
+  dims: number[];
+  activations: ('relu' | 'tanh' | 'sigmoid')[];
+  init: 'zeros' | 'courseDeep' | 'randomNormal';
+  /** Seed of numpy's legacy stream for the weights (np.random.seed before initialize_parameters). */
+  weightSeed: number;
+  m: number;
+  learningRate: number;
+  /** The course's iteration count: the total time is estimated for it. */
+  iterations: number;
+  costEvery: number;
+  data: TrainData;
+}
+
+/**
+ * Where X (n_x, m) and Y (1, m) come from: seeded random data of the cat set's shape (pixels
+ * uniform in [0, 1), `positives` labels 1), the planar flower, or raw little-endian float32
+ * files written by main.ts from the real cat images (`--real-data`).
+ */
+export type TrainData =
+  | { source: 'random'; seed: number; positives: number }
+  | { source: 'planar' }
+  | { source: 'files'; X: string; Y: string; description: string };
+
+export type WorkloadSpec = GemmSpec | ElementwiseSpec | TrainSpec;
 
 export interface Workload {
   /** Stable key, also what `--only` matches against (with the title). */
@@ -50,7 +84,46 @@ export const workloads: readonly Workload[] = [
     spec: { kind: 'elementwise', op: 'sigmoid', dtype: 'float32', size: 1 << 20 },
   },
   { id: 'add-float32-1M', title: 'add f32, 1M + 1M elements', spec: { kind: 'elementwise', op: 'add', dtype: 'float32', size: 1 << 20 } },
+  ...trainingWorkloads(),
 ];
+
+function trainingWorkloads(): Workload[] {
+  // The cat set's shape: 209 images of 64x64x3 pixels, 72 of them cats (the course's balance).
+  const catData: TrainData = { source: 'random', seed: 3, positives: 72 };
+  const base = { kind: 'train', dtype: 'float32', costEvery: 100 } as const;
+  return [
+    {
+      id: 'train-logistic',
+      title: 'train: logistic regression (12288x209), lr 0.005, 2000 it',
+      spec: { ...base, model: 'logistic', dims: [12288, 1], activations: ['sigmoid'], init: 'zeros', weightSeed: 0, m: 209, learningRate: 0.005, iterations: 2000, data: catData },
+    },
+    {
+      id: 'train-deep',
+      title: 'train: deep net [12288, 20, 7, 5, 1] (209 ex.), lr 0.0075, 2500 it',
+      spec: {
+        ...base,
+        model: 'deep',
+        dims: [12288, 20, 7, 5, 1],
+        activations: ['relu', 'relu', 'relu', 'sigmoid'],
+        init: 'courseDeep',
+        weightSeed: 1,
+        m: 209,
+        learningRate: 0.0075,
+        iterations: 2500,
+        data: catData,
+      },
+    },
+    {
+      id: 'train-planar',
+      title: 'train: planar net 2-4-1 (400 ex.), lr 1.2, 10000 it',
+      spec: { ...base, model: 'planar', dims: [2, 4, 1], activations: ['tanh', 'sigmoid'], init: 'randomNormal', weightSeed: 2, m: 400, learningRate: 1.2, iterations: 10000, data: { source: 'planar' } },
+    },
+  ];
+}
+
+export function isTraining(w: Workload): w is Workload & { spec: TrainSpec } {
+  return w.spec.kind === 'train';
+}
 
 export interface Rate {
   value: number;
@@ -64,6 +137,8 @@ export function rate(spec: WorkloadSpec, ms: number): Rate | undefined {
       return { value: (2 * spec.M * spec.N * spec.K) / (ms * 1e6), unit: 'GFLOPS' };
     case 'elementwise':
       return { value: spec.size / (ms * 1e3), unit: 'M elem/s' };
+    case 'train':
+      return undefined;
   }
 }
 

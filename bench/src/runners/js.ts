@@ -1,4 +1,5 @@
 import { add, matmul, setBackend, sigmoid, type Tensor, tensor } from '@neurite/tensor';
+import { neuriteTrainer } from '../train/neurite.ts';
 import { randomData, type Workload } from '../workloads.ts';
 import { inProcess } from './types.ts';
 
@@ -14,6 +15,7 @@ export const jsRunner = inProcess({
   async prepare(w: Workload) {
     setBackend('js');
     const s = w.spec;
+    if (s.kind === 'train') return neuriteTrainer(s);
     const make = (size: number, seed: number, shape: number[]): Tensor => tensor(randomData(size, seed), s.dtype, shape);
     switch (s.kind) {
       case 'gemm': {

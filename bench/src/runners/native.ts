@@ -1,5 +1,6 @@
 import { nativeInfo, neuriteBackend } from '@neurite/backend-native';
 import { add, matmul, registerBackend, setBackend, sigmoid, type Tensor, tensor } from '@neurite/tensor';
+import { neuriteTrainer } from '../train/neurite.ts';
 import { randomData, type Workload } from '../workloads.ts';
 import { inProcess } from './types.ts';
 
@@ -26,6 +27,7 @@ export const nativeRunner = inProcess({
   async prepare(w: Workload) {
     setBackend('native');
     const s = w.spec;
+    if (s.kind === 'train') return neuriteTrainer(s);
     const make = (size: number, seed: number, shape: number[]): Tensor => tensor(randomData(size, seed), s.dtype, shape);
     switch (s.kind) {
       case 'gemm': {

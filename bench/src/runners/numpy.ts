@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { Cell, Timing } from '../measure.ts';
+import type { Cell, Timing, TrainStats } from '../measure.ts';
 import type { Workload } from '../workloads.ts';
 import type { Runner } from './types.ts';
 
@@ -16,7 +16,7 @@ interface Reply {
   numpy?: string;
   blas?: string;
   error?: string;
-  results?: Record<string, { medianMs: number; runs: number } | { reason: string }>;
+  results?: Record<string, { medianMs: number; runs: number; train?: TrainStats } | { reason: string }>;
 }
 
 function call(input: object): Promise<Reply> {
@@ -46,7 +46,8 @@ let versions: Reply | undefined;
 
 export const numpyRunner: Runner = {
   name: 'numpy',
-  description: 'numpy in a python3 child process (`a @ b`, `a @ b.T`, `1 / (1 + np.exp(-x))`, `x + y`), its BLAS threads included',
+  description:
+    "numpy in a python3 child process (`a @ b`, `a @ b.T`, `1 / (1 + np.exp(-x))`, `x + y`; training: the course's vectorized code in float32, python/bench_train.py), its BLAS threads included",
   neurite: false,
   async init() {
     versions = await call({ probe: true });
@@ -63,7 +64,7 @@ export const numpyRunner: Runner = {
       if (!r) cells.set(w.id, { ok: false, reason: `failed: ${reply.error ?? 'no result'}` });
       else if ('reason' in r) cells.set(w.id, { ok: false, reason: r.reason });
       else {
-        cells.set(w.id, { ok: true, medianMs: r.medianMs, runs: r.runs });
+        cells.set(w.id, { ok: true, medianMs: r.medianMs, runs: r.runs, ...(r.train ? { train: r.train } : {}) });
         log(`  ${'numpy'.padEnd(10)} ${w.title}: ${r.medianMs.toFixed(3)} ms (median of ${r.runs})`);
       }
     }

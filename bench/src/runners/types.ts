@@ -1,4 +1,4 @@
-import { type Cell, type Timing, timeIt } from '../measure.ts';
+import { type Cell, type Iterate, type Timing, timeIt, timeTraining } from '../measure.ts';
 import type { Workload } from '../workloads.ts';
 
 /**
@@ -19,8 +19,11 @@ export interface Runner {
   run(workloads: readonly Workload[], timing: Timing, log: (line: string) => void): Promise<Map<string, Cell>>;
 }
 
-/** One timed iteration and its cleanup, or why the workload does not apply ("no float64"). */
-export type Prepared = { step: () => unknown; dispose?: () => void } | string;
+/**
+ * One timed run and its cleanup, or for a training workload one training iteration (see
+ * measure.ts timeTraining), or why the workload does not apply ("no float64").
+ */
+export type Prepared = { step: () => unknown; dispose?: () => void } | { iterate: Iterate; dispose?: () => void } | string;
 
 export interface InProcessRunner {
   name: string;
@@ -42,13 +45,20 @@ export function inProcess(r: InProcessRunner): Runner {
     async run(workloads, timing, log) {
       const cells = new Map<string, Cell>();
       for (const w of workloads) {
+        // Peak RSS so far: in the fresh child a training workload gets, the runtime and library alone.
+        const startRssKB = process.resourceUsage().maxRSS;
         const prepared = await r.prepare(w);
         if (typeof prepared === 'string') {
           cells.set(w.id, { ok: false, reason: prepared });
           continue;
         }
         try {
-          const cell = await timeIt(prepared.step, timing);
+          let cell: Cell;
+          if ('iterate' in prepared) {
+            const { windowIterations, iterationsRun, costs, ...timed } = await timeTraining(prepared.iterate, timing.train);
+            const peakRssKB = process.resourceUsage().maxRSS;
+            cell = { ok: true, ...timed, train: { windowIterations, iterationsRun, peakRssKB, startRssKB, costs } };
+          } else cell = await timeIt(prepared.step, timing);
           cells.set(w.id, cell);
           if (cell.ok) log(`  ${r.name.padEnd(10)} ${w.title}: ${cell.medianMs.toFixed(3)} ms (median of ${cell.runs})`);
         } catch (error) {

@@ -125,11 +125,11 @@ function discover(): void {
   if (discovered) return;
   discovered = true;
   const proc = (globalThis as { process?: NodeLikeProcess }).process;
-  if (proc?.getBuiltinModule && !proc.env?.NEURITE_NO_AUTOLOAD) {
+  if (proc?.getBuiltinModule && !envVar(proc, 'NEURITE_NO_AUTOLOAD')) {
     const plugin = findPlugin(proc);
     if (plugin) registerBackend(plugin.name, plugin.load, plugin.priority);
   }
-  const chosen = proc?.env?.NEURITE_BACKEND;
+  const chosen = envVar(proc, 'NEURITE_BACKEND');
   if (chosen && chosen !== 'auto') setBackend(chosen);
 }
 
@@ -139,17 +139,36 @@ interface NodeLikeProcess {
   cwd?: () => string;
 }
 
+// Deno without --allow-env (or --allow-read, for cwd) throws where Node would answer: a
+// sandboxed run reads as an empty environment, and the native backend as not installed.
+function envVar(proc: NodeLikeProcess | undefined, name: string): string | undefined {
+  try {
+    return proc?.env?.[name];
+  } catch {
+    return undefined;
+  }
+}
+
+function deniedByDeno(error: unknown): boolean {
+  const name = (error as { name?: string }).name;
+  return name === 'NotCapable' || name === 'PermissionDenied';
+}
+
 function findPlugin(proc: NodeLikeProcess): BackendPlugin | undefined {
   const mod = proc.getBuiltinModule?.('node:module') as { createRequire?: (from: string) => (id: string) => unknown } | undefined;
   if (!mod?.createRequire) return undefined;
-  const bases = [import.meta.url, `file://${proc.cwd?.() ?? '/'}/`];
+  let cwd = '/';
+  try {
+    cwd = proc.cwd?.() ?? '/';
+  } catch {}
+  const bases = [import.meta.url, `file://${cwd}/`];
   for (const base of bases) {
     try {
       const exported = mod.createRequire(base)('@neurite/backend-native') as { neuriteBackend?: BackendPlugin };
       if (exported?.neuriteBackend) return exported.neuriteBackend;
     } catch (error) {
       const code = (error as { code?: string }).code;
-      if (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') continue;
+      if (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND' || deniedByDeno(error)) continue;
       const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
       failures.native = message;
       console.warn(`neurite: @neurite/backend-native is installed but did not load (${message}); using the js backend`);

@@ -27,6 +27,7 @@ const SMALL_K = 8;
 const packedA: Float64Array = new Float64Array(MC * KC);
 let packedB: Float64Array = new Float64Array(0);
 let row: Float64Array = new Float64Array(0);
+let vec: Float64Array = new Float64Array(0);
 const edge = new Float64Array(MR * NR);
 
 function scratch(buffer: Float64Array, size: number): Float64Array {
@@ -79,18 +80,27 @@ function gemv(
   sy: number,
 ): void {
   if (sk === 1) {
-    // Rows of X are contiguous: one dot product per output.
+    // Rows of X are contiguous: one dot product per output. Four partial sums hide the
+    // add latency (two left the loop latency-bound: 2x slower on dW = dZ·Xᵀ of logistic
+    // regression, 12288 dots of 209); x is copied once into contiguous doubles.
+    vec = scratch(vec, K);
+    const v = vec;
+    for (let k = 0; k < K; k++) v[k] = x[k * sx];
     for (let i = 0; i < n; i++) {
       const base = i * si;
       let s0 = 0;
       let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
       let k = 0;
-      for (; k + 1 < K; k += 2) {
-        s0 += X[base + k] * x[k * sx];
-        s1 += X[base + k + 1] * x[(k + 1) * sx];
+      for (; k + 3 < K; k += 4) {
+        s0 += X[base + k] * v[k];
+        s1 += X[base + k + 1] * v[k + 1];
+        s2 += X[base + k + 2] * v[k + 2];
+        s3 += X[base + k + 3] * v[k + 3];
       }
-      if (k < K) s0 += X[base + k] * x[k * sx];
-      y[i * sy] += alpha * (s0 + s1);
+      for (; k < K; k++) s0 += X[base + k] * v[k];
+      y[i * sy] += alpha * (s0 + s1 + (s2 + s3));
     }
     return;
   }
