@@ -32,5 +32,5 @@ if ! python3 -c 'import numpy' >/dev/null 2>&1; then
   python3 -m pip install -q numpy >/dev/null 2>&1 || echo "setup: warning: numpy not installed; numpy-backed checks will be skipped"
 fi
 
-pnpm install --frozen-lockfile --reporter=append-only | grep -v '^Progress' || true
+pnpm install --frozen-lockfile --reporter=append-only
 pnpm build
