@@ -32,10 +32,13 @@ if (values.help) {
 }
 
 const only = values.only ?? [];
-const all = values['real-data'] ? await useRealCatData(workloads) : workloads;
-const selected = all.filter(
-  (w) => only.length === 0 || only.some((s) => `${w.id} ${w.title}`.toLowerCase().includes(s.toLowerCase())),
-);
+const all = values['real-data']
+  ? await useRealCatData(workloads).catch((error: Error) => {
+      console.error(`bench: ${error.message}`);
+      process.exit(2);
+    })
+  : workloads;
+const selected = all.filter((w) => only.length === 0 || only.some((s) => `${w.id} ${w.title}`.toLowerCase().includes(s.toLowerCase())));
 if (selected.length === 0) {
   console.error(`bench: --only ${only.join(', ')} matches no workload; ids: ${workloads.map((w) => w.id).join(', ')}`);
   process.exit(2);

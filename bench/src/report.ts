@@ -101,7 +101,7 @@ export function trainingTables(workloads: readonly Workload[], results: Results)
     '',
     mdTable(['workload', ...active.map((r) => `${r.name} ms/it`), ...ratioPairs.map(([o, p]) => `${o.name} vs ${p.name}`)], timeRows),
     '',
-    'Peak RSS of the runner\'s process (a fresh child per workload; in parentheses: above its peak before the workload built its data).',
+    "Peak RSS of the runner's process (a fresh child per workload; in parentheses: above its peak before the workload built its data).",
     '',
     mdTable(['workload', ...active.map((r) => `${r.name} peak RSS`)], rssRows),
     '',

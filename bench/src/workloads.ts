@@ -95,7 +95,18 @@ function trainingWorkloads(): Workload[] {
     {
       id: 'train-logistic',
       title: 'train: logistic regression (12288x209), lr 0.005, 2000 it',
-      spec: { ...base, model: 'logistic', dims: [12288, 1], activations: ['sigmoid'], init: 'zeros', weightSeed: 0, m: 209, learningRate: 0.005, iterations: 2000, data: catData },
+      spec: {
+        ...base,
+        model: 'logistic',
+        dims: [12288, 1],
+        activations: ['sigmoid'],
+        init: 'zeros',
+        weightSeed: 0,
+        m: 209,
+        learningRate: 0.005,
+        iterations: 2000,
+        data: catData,
+      },
     },
     {
       id: 'train-deep',
@@ -116,7 +127,18 @@ function trainingWorkloads(): Workload[] {
     {
       id: 'train-planar',
       title: 'train: planar net 2-4-1 (400 ex.), lr 1.2, 10000 it',
-      spec: { ...base, model: 'planar', dims: [2, 4, 1], activations: ['tanh', 'sigmoid'], init: 'randomNormal', weightSeed: 2, m: 400, learningRate: 1.2, iterations: 10000, data: { source: 'planar' } },
+      spec: {
+        ...base,
+        model: 'planar',
+        dims: [2, 4, 1],
+        activations: ['tanh', 'sigmoid'],
+        init: 'randomNormal',
+        weightSeed: 2,
+        m: 400,
+        learningRate: 1.2,
+        iterations: 10000,
+        data: { source: 'planar' },
+      },
     },
   ];
 }

@@ -1,0 +1,29 @@
+import { Dense, Sequential } from '@neurite/layers';
+import { Tensor } from '@neurite/tensor';
+import type { Iterate } from '../measure.ts';
+import type { TrainSpec } from '../workloads.ts';
+import { trainArrays } from './data.ts';
+
+/**
+ * Neurite's fast path for every training workload, on whichever backend is active: a
+ * `Sequential` of `Dense` layers (logistic regression is one sigmoid unit with zero init),
+ * compiled once with binary cross-entropy and gradient descent, then `trainStep` per iteration,
+ * which computes the cost only when asked (every costEvery iterations). `trainStep` runs the
+ * fused `linear` forward into reused buffers, dZ = A − Y fused for sigmoid + cross-entropy,
+ * dW with one transB GEMM (alpha = 1/m), no dA0 for the first layer, in-place SGD.
+ * The course's week-2 `optimize` is not used: it allocates fresh tensors every iteration and
+ * computes A in float64, so it is not the library's fast path.
+ */
+export function neuriteTrainer(spec: TrainSpec): { iterate: Iterate } {
+  const { X, Y } = trainArrays(spec);
+  const [nx] = spec.dims;
+  const model = new Sequential({ inputUnits: nx, dtype: 'float32', seed: spec.weightSeed });
+  spec.dims.slice(1).forEach((units, l) => {
+    model.add(new Dense(units, { activation: spec.activations[l], kernelInitializer: spec.init }));
+  });
+  model.build();
+  model.compile({ loss: 'binaryCrossEntropy', optimizer: 'gradientDescent', learningRate: spec.learningRate });
+  const Xt = new Tensor(X, [nx, spec.m]);
+  const Yt = new Tensor(Y, [1, spec.m]);
+  return { iterate: (i) => model.trainStep(Xt, Yt, { computeCost: i % spec.costEvery === 0 }).cost };
+}
