@@ -8,6 +8,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
+// Deno and cargo colour their summaries; counts are read from the plain text.
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 const results = [];
 const only = process.argv.slice(2);
 
@@ -17,8 +19,7 @@ function run(name, cmd, args, cwd, parse) {
   const res = spawnSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28, env: process.env });
   const output = `${res.stdout ?? ''}${res.stderr ?? ''}`;
   process.stdout.write(output);
-  // Deno and cargo colour their summaries; the counts are read from the plain text.
-  const counts = parse(output.replace(/\x1b\[[0-9;]*m/g, '')) ?? { passed: 0, failed: 0, skipped: 0 };
+  const counts = parse(output.replace(ANSI, '')) ?? { passed: 0, failed: 0, skipped: 0 };
   if (res.status !== 0 && counts.failed === 0) {
     console.log(`${name}: exited with ${res.status ?? res.signal} without reporting a failure; counting it as one`);
     counts.failed = 1;
