@@ -119,6 +119,12 @@ const shapes: Dims[] = [
   [20, 21, 600],
   [20, 600, 21],
   [1, 21, 600],
+  // The skinny path (M <= 32 reads B in place): its row-count boundary, a partial row tile
+  // only (M < 4), ragged columns, and a depth crossing KC.
+  [32, 37, 300],
+  [33, 37, 300],
+  [3, 45, 700],
+  [17, 42, 260],
 ];
 
 describe('gemm against a naive triple loop', () => {

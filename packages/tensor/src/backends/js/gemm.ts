@@ -11,7 +11,8 @@ import type { FloatArray } from '../../dtype.ts';
  * Measured on a 2-core AVX2 Xeon (Node 20): 4x4, 4x8, 3x4 and 6x4 kernels all land at
  * 4.3–4.6 GFLOPS, near the limit of scalar double math; 4x4 wastes least on skinny edges.
  * Unrolling the k loop by two and KC = 128/192 measured no better.
- * Small products (the course's (4,2)x(2,400)) and vector shapes (M or N = 1) skip packing.
+ * Small products (the course's (4,2)x(2,400)) and vector shapes (M or N = 1) skip packing;
+ * products with few rows (M <= 32, the deep net's first layer) pack only A.
  */
 
 const MR = 4;
@@ -22,6 +23,12 @@ const NC = 4096;
 /** Below this many multiply-adds (or at K this shallow) packing costs more than it saves. */
 const SMALL_WORK = 32 * 32 * 32;
 const SMALL_K = 8;
+/**
+ * Up to this many rows, each packed B panel would be read only M/MR times, so packing
+ * B costs more than it saves (15–20% of the Z1 = W1·X and dW1 = dZ1·Xᵀ products of the
+ * course's deep net, M = 20): B is read in place by `kernelDirectB` instead.
+ */
+const SKINNY_M = 32;
 
 // Module-level scratch, grown on demand: no allocation per call on the hot path.
 const packedA: Float64Array = new Float64Array(MC * KC);
@@ -203,6 +210,10 @@ function blocked(
   packedB = scratch(packedB, ncMax * kcMax);
   const pa = packedA;
   const pb = packedB;
+  if (M <= SKINNY_M) {
+    skinny(M, N, K, alpha, A, sai, sak, B, sbk, sbj, C);
+    return;
+  }
   for (let jc = 0; jc < N; jc += NC) {
     const nc = Math.min(NC, N - jc);
     for (let pc = 0; pc < K; pc += KC) {
@@ -221,6 +232,74 @@ function blocked(
       }
     }
   }
+}
+
+/** Few rows: pack A (small), read B in place, four columns at a time; ragged columns are packed. */
+function skinny(
+  M: number,
+  N: number,
+  K: number,
+  alpha: number,
+  A: FloatArray,
+  sai: number,
+  sak: number,
+  B: FloatArray,
+  sbk: number,
+  sbj: number,
+  C: FloatArray,
+): void {
+  const pa = packedA;
+  const full = N - (N % NR);
+  for (let pc = 0; pc < K; pc += KC) {
+    const kc = Math.min(KC, K - pc);
+    packA(pa, A, sai, sak, 0, M, pc, kc);
+    for (let jr = 0; jr < full; jr += NR) {
+      const b = pc * sbk + jr * sbj;
+      for (let ir = 0; ir < M; ir += MR) kernelDirectB(kc, pa, ir * kc, B, b, sbk, sbj, C, ir * N + jr, N, Math.min(MR, M - ir), alpha);
+    }
+    if (full < N) {
+      packB(packedB, B, sbk, sbj, pc, kc, full, N - full);
+      for (let ir = 0; ir < M; ir += MR) kernel(kc, pa, ir * kc, packedB, 0, C, ir * N + full, N, Math.min(MR, M - ir), N - full, alpha);
+    }
+  }
+}
+
+/** As `kernel`, with the NR = 4 columns of op(B) read where they are: op(B)(p, j) = B[b + p·sbk + j·sbj]. */
+// biome-ignore format: the 4x4 register tile reads best laid out as a grid
+function kernelDirectB(kc: number, pa: Float64Array, ao: number, B: FloatArray, bo: number, sbk: number, sbj: number, C: FloatArray, ci: number, ldc: number, mr: number, alpha: number): void {
+  let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
+  let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+  let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
+  let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+  let a = ao;
+  let b = bo;
+  const s2 = 2 * sbj;
+  const s3 = 3 * sbj;
+  for (let p = 0; p < kc; p++, a += MR, b += sbk) {
+    const b0 = B[b];
+    const b1 = B[b + sbj];
+    const b2 = B[b + s2];
+    const b3 = B[b + s3];
+    const a0 = pa[a];
+    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+    const a1 = pa[a + 1];
+    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+    const a2 = pa[a + 2];
+    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+    const a3 = pa[a + 3];
+    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+  }
+  let c = ci;
+  C[c] += alpha * c00; C[c + 1] += alpha * c01; C[c + 2] += alpha * c02; C[c + 3] += alpha * c03;
+  if (mr === 1) return;
+  c += ldc;
+  C[c] += alpha * c10; C[c + 1] += alpha * c11; C[c + 2] += alpha * c12; C[c + 3] += alpha * c13;
+  if (mr === 2) return;
+  c += ldc;
+  C[c] += alpha * c20; C[c + 1] += alpha * c21; C[c + 2] += alpha * c22; C[c + 3] += alpha * c23;
+  if (mr === 3) return;
+  c += ldc;
+  C[c] += alpha * c30; C[c + 1] += alpha * c31; C[c + 2] += alpha * c32; C[c + 3] += alpha * c33;
 }
 
 function roundUp(n: number, multiple: number): number {
