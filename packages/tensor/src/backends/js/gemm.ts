@@ -25,10 +25,12 @@ const SMALL_WORK = 32 * 32 * 32;
 const SMALL_K = 8;
 /**
  * Up to this many rows, each packed B panel would be read only M/MR times, so packing
- * B costs more than it saves (15–20% of the Z1 = W1·X and dW1 = dZ1·Xᵀ products of the
- * course's deep net, M = 20): B is read in place by `kernelDirectB` instead.
+ * B costs more than it saves: B is read in place by `kernelDirectB` instead. Measured on
+ * the deep net's first layer (M = 20): dW1 = dZ1·Xᵀ 16% faster, Z1 = W1·X 5% faster.
  */
 const SKINNY_M = 32;
+/** ...as long as a step along k in B stays short: a stride of 12288 made (20,209)x(209,12288) 15% slower. */
+const SKINNY_MAX_K_STRIDE = 1024;
 
 // Module-level scratch, grown on demand: no allocation per call on the hot path.
 const packedA: Float64Array = new Float64Array(MC * KC);
@@ -210,7 +212,7 @@ function blocked(
   packedB = scratch(packedB, ncMax * kcMax);
   const pa = packedA;
   const pb = packedB;
-  if (M <= SKINNY_M) {
+  if (M <= SKINNY_M && sbk <= SKINNY_MAX_K_STRIDE) {
     skinny(M, N, K, alpha, A, sai, sak, B, sbk, sbj, C);
     return;
   }
