@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { decodeImage, resizeImage } from '@neurite/datasets';
+import { decodeImage, resizeImage, Standardizer } from '@neurite/datasets';
 import { loadCsv as readCsvFile } from '@neurite/datasets/node';
 import { type FloatDType, Tensor } from '@neurite/tensor';
-import { standardize } from './data/csv.ts';
 import type { InputSpec } from './data/load.ts';
 import { requireFile } from './data/load.ts';
 import { FileError, UsageError } from './errors.ts';
@@ -60,5 +59,5 @@ export async function csvToX(path: string, input: InputSpec, dtype: FloatDType):
   } catch (error) {
     throw new FileError(path, `cannot read '${path}': ${(error as Error).message}`);
   }
-  return input.mean && input.std ? standardize(X, input.mean, input.std) : X;
+  return input.mean && input.std ? new Standardizer({ mean: input.mean, std: input.std }).transform(X) : X;
 }

@@ -1,5 +1,5 @@
-import { loadCsv as readCsvFile } from '@neurite/datasets/node';
-import { type FloatDType, Tensor } from '@neurite/tensor';
+import { loadCsv as readCsvFile, Standardizer } from '@neurite/datasets/node';
+import type { FloatDType } from '@neurite/tensor';
 import { UsageError } from '../errors.ts';
 import type { Dataset, InputSpec } from './load.ts';
 
@@ -27,39 +27,15 @@ export async function loadCsv(
       `--label: column '${csv.labelName}' of '${path}' has a single class '${csv.classes[0]}'; a classifier needs two or more`,
     );
   }
-  const stats =
-    like?.input.kind === 'features' && like.input.mean ? { mean: like.input.mean, std: like.input.std ?? [] } : columnStats(csv.X);
+  const saved = like?.input.kind === 'features' ? like.input : undefined;
+  const scaler = saved?.mean && saved.std ? new Standardizer({ mean: saved.mean, std: saved.std }) : Standardizer.fit(csv.X);
+  const stats = scaler.toJSON();
   const input: InputSpec = { kind: 'features', names: csv.featureNames, mean: stats.mean, std: stats.std };
   return {
     description: `csv:${path} (label '${csv.labelName}')`,
-    X: standardize(csv.X, stats.mean, stats.std),
+    X: scaler.transform(csv.X),
     Y: csv.Y,
     classes: csv.classes,
     input,
   };
-}
-
-/** Mean and std of each feature (row of X); a constant feature gets std 1 so it maps to 0, not NaN. */
-export function columnStats(X: Tensor): { mean: number[]; std: number[] } {
-  const [n, m] = X.shape;
-  const mean: number[] = [];
-  const std: number[] = [];
-  for (let r = 0; r < n; r++) {
-    let s = 0;
-    for (let j = 0; j < m; j++) s += X.data[r * m + j];
-    const mu = s / m;
-    let v = 0;
-    for (let j = 0; j < m; j++) v += (X.data[r * m + j] - mu) ** 2;
-    const sd = Math.sqrt(v / m);
-    mean.push(mu);
-    std.push(sd > 0 ? sd : 1);
-  }
-  return { mean, std };
-}
-
-export function standardize(X: Tensor, mean: number[], std: number[]): Tensor {
-  const [n, m] = X.shape;
-  const out = new Tensor(X.dtype === 'float64' ? new Float64Array(n * m) : new Float32Array(n * m), [n, m]);
-  for (let r = 0; r < n; r++) for (let j = 0; j < m; j++) out.data[r * m + j] = (X.data[r * m + j] - mean[r]) / std[r];
-  return out;
 }
