@@ -4,26 +4,28 @@ import { BackendError } from './errors.ts';
 import { broadcastShapes, type Shape } from './shape.ts';
 import { Tensor } from './tensor.ts';
 
+/** The ops every backend must implement itself; `BackendOptional` ops have defaults. */
+export const CORE_OPS: readonly (keyof BackendCore)[] = [
+  'unary',
+  'binary',
+  'where',
+  'clip',
+  'reduce',
+  'argMax',
+  'matmul',
+  'transpose',
+  'slice',
+  'concat',
+  'gather',
+];
+
 /**
  * Completes a backend: every optional op it does not provide is composed from its own
  * core ops, so a new backend trains as soon as its core is right and can then override
  * the hot paths one at a time.
  */
 export function defineBackend(impl: BackendCore & Partial<BackendOptional>): Backend {
-  const required: (keyof BackendCore)[] = [
-    'unary',
-    'binary',
-    'where',
-    'clip',
-    'reduce',
-    'argMax',
-    'matmul',
-    'transpose',
-    'slice',
-    'concat',
-    'gather',
-  ];
-  const missing = required.filter((k) => typeof impl[k] !== 'function');
+  const missing = CORE_OPS.filter((k) => typeof impl[k] !== 'function');
   if (typeof impl.name !== 'string' || missing.length > 0) {
     throw new BackendError(`backend '${String(impl.name)}' lacks required ops: ${missing.join(', ') || 'name'}`);
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type BackendCore, type BackendImpl, jsBackend, registerBackend } from '../src/index.ts';
-import { conformanceCases } from '../src/testing/index.ts';
+import { type BackendImpl, jsBackend, registerBackend } from '../src/index.ts';
+import { conformanceCases, coreOnly } from '../src/testing/index.ts';
 
 describe('conformance: js backend', () => {
   for (const c of conformanceCases('js')) it(c.name, c.fn);
@@ -8,21 +8,7 @@ describe('conformance: js backend', () => {
 
 // The optional ops (softmax, linear, activationBackward, optimizer updates) composed by
 // defineBackend from core ops alone: what a new backend gets before it overrides them.
-const CORE: (keyof BackendCore)[] = [
-  'unary',
-  'binary',
-  'where',
-  'clip',
-  'reduce',
-  'argMax',
-  'matmul',
-  'transpose',
-  'slice',
-  'concat',
-  'gather',
-];
-const coreOnly = Object.fromEntries(CORE.map((k) => [k, jsBackend[k]])) as unknown as BackendCore;
-registerBackend('js-core-only', () => ({ ...coreOnly, name: 'js-core-only' }), -1);
+registerBackend('js-core-only', () => coreOnly(jsBackend, 'js-core-only'), -1);
 
 describe('conformance: core ops only, optional ops from defineBackend', () => {
   for (const c of conformanceCases('js-core-only')) it(c.name, c.fn);

@@ -6,9 +6,21 @@
  *
  *     for (const c of conformanceCases('native')) it(c.name, c.fn);
  */
+import type { BackendCore } from '../backend.ts';
+import { CORE_OPS } from '../backend-defaults.ts';
 import { autodiffCases } from './autodiff-cases.ts';
 import { checkCases } from './conformance-checks.ts';
 import { opCases } from './conformance-ops.ts';
+
+/**
+ * `backend` stripped to its core ops, so every optional op comes from `defineBackend`'s
+ * defaults: what a new backend gets before it overrides anything. Register it under a
+ * name of your choice and run the suites on it.
+ */
+export function coreOnly(backend: BackendCore, name: string): BackendCore {
+  const core = Object.fromEntries(CORE_OPS.map((k) => [k, backend[k]])) as unknown as BackendCore;
+  return { ...core, name };
+}
 
 export interface ConformanceCase {
   name: string;
