@@ -66,10 +66,11 @@ pub static OPENBLAS: openblas::OpenBlas = openblas::OpenBlas;
 #[cfg(neurite_openblas)]
 pub static AUTO: Auto = Auto;
 
-/// OpenBLAS, routed by shape: float32 products whose output is much wider than the inner
-/// dimension and the row count, e.g. (20x209)·(209x12288), go to the pure-Rust kernels
-/// (2x faster than OpenBLAS 0.3.21 there), and deep products with a small output, e.g.
-/// (20x12288)·(12288x209), split K across the cores (see `openblas::deep_split`).
+/// OpenBLAS, routed by shape: products whose output is much wider than the inner dimension
+/// and the row count, e.g. (20x209)·(209x12288), split N across the cores (see
+/// `openblas::wide_split`; with one thread, float32 ones go to the pure-Rust kernels), and
+/// deep products with a small output, e.g. (20x12288)·(12288x209), split K across the cores
+/// (see `openblas::deep_split`).
 #[cfg(neurite_openblas)]
 pub struct Auto;
 
@@ -86,7 +87,9 @@ impl GemmProvider for Auto {
         "auto"
     }
     fn sgemm(&self, g: &Gemm, a: &[f32], b: &[f32], c: &mut [f32]) {
-        if Self::wide(g) {
+        if openblas::is_wide(g) {
+            openblas::wide_split(g, a, b, c)
+        } else if Self::wide(g) {
             PURE.sgemm(g, a, b, c)
         } else if openblas::is_deep(g) {
             openblas::deep_split(g, a, b, c)
@@ -95,7 +98,9 @@ impl GemmProvider for Auto {
         }
     }
     fn dgemm(&self, g: &Gemm, a: &[f64], b: &[f64], c: &mut [f64]) {
-        if openblas::is_deep(g) {
+        if openblas::is_wide(g) {
+            openblas::wide_split(g, a, b, c)
+        } else if openblas::is_deep(g) {
             openblas::deep_split(g, a, b, c)
         } else {
             OPENBLAS.dgemm(g, a, b, c)

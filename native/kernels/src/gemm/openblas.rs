@@ -212,7 +212,8 @@ extern "C" {
 /// The CBLAS entry point of one float type, with explicit leading dimensions.
 pub trait Cblas: Copy + Send + Sync + Default + std::ops::Add<Output = Self> {
     /// # Safety
-    /// The slices must hold the operands described by the sizes and leading dimensions.
+    /// The slices must hold the operands described by the sizes and leading dimensions, and
+    /// `c` must address an m x n block with row stride `ldc` that no one else touches meanwhile.
     #[allow(clippy::too_many_arguments)]
     unsafe fn gemm(
         ta: c_int,
@@ -226,7 +227,8 @@ pub trait Cblas: Copy + Send + Sync + Default + std::ops::Add<Output = Self> {
         b: &[Self],
         ldb: c_int,
         beta: f64,
-        c: &mut [Self],
+        c: *mut Self,
+        ldc: c_int,
     );
 }
 
@@ -243,7 +245,8 @@ impl Cblas for f32 {
         b: &[f32],
         ldb: c_int,
         beta: f64,
-        c: &mut [f32],
+        c: *mut f32,
+        ldc: c_int,
     ) {
         unsafe {
             cblas_sgemm(
@@ -259,8 +262,8 @@ impl Cblas for f32 {
                 b.as_ptr(),
                 ldb,
                 beta as f32,
-                c.as_mut_ptr(),
-                n.max(1),
+                c,
+                ldc,
             )
         }
     }
@@ -279,7 +282,8 @@ impl Cblas for f64 {
         b: &[f64],
         ldb: c_int,
         beta: f64,
-        c: &mut [f64],
+        c: *mut f64,
+        ldc: c_int,
     ) {
         unsafe {
             cblas_dgemm(
@@ -295,8 +299,8 @@ impl Cblas for f64 {
                 b.as_ptr(),
                 ldb,
                 beta,
-                c.as_mut_ptr(),
-                n.max(1),
+                c,
+                ldc,
             )
         }
     }
@@ -344,7 +348,8 @@ pub fn deep_split<T: Cblas>(g: &Gemm, a: &[T], b: &[T], c: &mut [T]) {
             &b[b_at(k0)..],
             ldb as c_int,
             beta,
-            out,
+            out.as_mut_ptr(),
+            g.n as c_int,
         )
     };
     // SAFETY: plain getters/setters of OpenBLAS's thread count; no OpenBLAS call is running.
@@ -369,4 +374,71 @@ pub fn deep_split<T: Cblas>(g: &Gemm, a: &[T], b: &[T], c: &mut [T]) {
     for part in &partials {
         c.iter_mut().zip(part).for_each(|(o, &v)| *o = *o + v);
     }
+}
+
+/// A wide product: few rows, short inner dimension, many columns, like
+/// (20x209)·(209x12288). OpenBLAS 0.3.21 threads it poorly (0.8x numpy); cutting N in one
+/// block per core, each a single-threaded OpenBLAS call, measured faster (native/README.md).
+pub fn is_wide(g: &Gemm) -> bool {
+    g.m > 1 && g.n >= 8 * g.k.max(g.m) && g.n >= 1024 && rayon::current_num_threads() > 1
+}
+
+/// C's base pointer, shared by the column blocks: each thread writes only its own columns.
+#[derive(Clone, Copy)]
+struct Out<T>(*mut T);
+// SAFETY: the blocks written through it are disjoint (see wide_split).
+unsafe impl<T> Send for Out<T> {}
+unsafe impl<T> Sync for Out<T> {}
+
+impl<T> Out<T> {
+    /// Column `j` of C's first row. A method, so closures capture the whole `Out` (Sync),
+    /// not its raw pointer field (which is not).
+    fn column(self, j: usize) -> *mut T {
+        self.0.wrapping_add(j)
+    }
+}
+
+/// C = alpha·op(A)·op(B) + beta·C with N split across the rayon threads. Only for validated
+/// operands.
+pub fn wide_split<T: Cblas>(g: &Gemm, a: &[T], b: &[T], c: &mut [T]) {
+    use rayon::prelude::*;
+    let parts = rayon::current_num_threads().min(g.n / 512).max(1);
+    let (ta, tb) = flags(g);
+    let (lda, ldb, ldc) = g.leading();
+    // Columns in multiples of 16 so every block but the last fills whole SIMD registers.
+    let cut = |p: usize| (g.n * p / parts) & !15;
+    let bounds: Vec<(usize, usize)> = (0..parts)
+        .map(|p| (cut(p), if p + 1 == parts { g.n } else { cut(p + 1) }))
+        .collect();
+    // Where the column block [n0, n1) of op(B) starts: a column offset for a stored (k, n) B,
+    // a row offset for a stored (n, k) one.
+    let b_at = |n0: usize| if g.trans_b { n0 * g.k } else { n0 };
+    let out = Out(c.as_mut_ptr());
+    // SAFETY: plain getters/setters of OpenBLAS's thread count; no OpenBLAS call is running.
+    let threads = unsafe { openblas_get_num_threads() };
+    unsafe { openblas_set_num_threads(1) };
+    bounds.par_iter().for_each(|&(n0, n1)| {
+        // SAFETY: block [n0, n1) reads B's columns n0..n1 and writes C's columns n0..n1 with
+        // the full leading dimensions, so it stays inside the validated operands, and the
+        // blocks write disjoint columns of C.
+        unsafe {
+            T::gemm(
+                ta,
+                tb,
+                g.m as c_int,
+                (n1 - n0) as c_int,
+                g.k as c_int,
+                g.alpha,
+                a,
+                lda as c_int,
+                &b[b_at(n0)..],
+                ldb as c_int,
+                g.beta,
+                out.column(n0),
+                ldc as c_int,
+            )
+        }
+    });
+    // SAFETY: as above.
+    unsafe { openblas_set_num_threads(threads) };
 }

@@ -50,6 +50,9 @@ fn every_provider_matches_the_definition() {
         (2, 300, 9),
         (5, 7, 2500),
         (3, 2, 1100),
+        // Wide: auto splits N across the threads (one block ends off a multiple of 16).
+        (3, 1100, 7),
+        (4, 2053, 40),
     ];
     for provider in providers() {
         for &(m, n, k) in &shapes {
