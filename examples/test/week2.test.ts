@@ -1,12 +1,18 @@
-import { describe, expect, it } from 'vitest';
+import { setBackend } from '@neurite/tensor';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { catFilesPresent, loadCats, missingCatMessage } from '../course/data.ts';
 import { model } from '../course/week2-logistic-regression.ts';
+import { BACKENDS } from './backends.ts';
 import { week2Costs } from './published.ts';
 
 const present = catFilesPresent();
 if (!present) console.warn(`week 2 tests skipped: ${missingCatMessage()}`);
 
-describe('week 2: logistic regression on the cat images', () => {
+describe.each(BACKENDS)('week 2: logistic regression on the cat images (%s backend)', (backend) => {
+  beforeAll(() => {
+    setBackend(backend);
+  });
+
   it.skipIf(!present)('reproduces every published cost (2000 iterations) and both accuracies', async () => {
     const data = await loadCats();
     const lines: string[] = [];

@@ -1,9 +1,15 @@
 import { planarFlower } from '@neurite/datasets';
-import { describe, expect, it } from 'vitest';
+import { setBackend } from '@neurite/tensor';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { trainPlanar } from '../course/week3-planar.ts';
+import { BACKENDS } from './backends.ts';
 import { week3Costs } from './published.ts';
 
-describe('week 3: planar flower, one hidden layer', () => {
+describe.each(BACKENDS)('week 3: planar flower, one hidden layer (%s backend)', (backend) => {
+  beforeAll(() => {
+    setBackend(backend);
+  });
+
   const { X, Y } = planarFlower({ dtype: 'float64' });
 
   it('the data is the course data (first column)', () => {
