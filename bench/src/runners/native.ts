@@ -1,7 +1,7 @@
 import { nativeInfo, neuriteBackend } from '@neurite/backend-native';
-import { add, matmul, registerBackend, setBackend, sigmoid, type Tensor, tensor } from '@neurite/tensor';
-import { neuriteTrainer } from '../train/neurite.ts';
-import { randomData, type Workload } from '../workloads.ts';
+import { registerBackend, setBackend } from '@neurite/tensor';
+import type { Workload } from '../workloads.ts';
+import { prepareNeurite } from './neurite-workload.ts';
 import { inProcess } from './types.ts';
 
 /** Neurite's native backend (Rust kernels over N-API) through the same public ops as `js`. */
@@ -25,22 +25,6 @@ export const nativeRunner = inProcess({
     ];
   },
   async prepare(w: Workload) {
-    setBackend('native');
-    const s = w.spec;
-    if (s.kind === 'train') return neuriteTrainer(s);
-    const make = (size: number, seed: number, shape: number[]): Tensor => tensor(randomData(size, seed), s.dtype, shape);
-    switch (s.kind) {
-      case 'gemm': {
-        const a = make(s.M * s.K, 1, s.transA ? [s.K, s.M] : [s.M, s.K]);
-        const b = make(s.K * s.N, 2, s.transB ? [s.N, s.K] : [s.K, s.N]);
-        const options = { transA: s.transA, transB: s.transB };
-        return { step: () => matmul(a, b, options) };
-      }
-      case 'elementwise': {
-        const x = make(s.size, 3, [s.size]);
-        const y = make(s.size, 4, [s.size]);
-        return { step: s.op === 'sigmoid' ? () => sigmoid(x) : () => add(x, y) };
-      }
-    }
+    return prepareNeurite('native', w);
   },
 });

@@ -1,0 +1,27 @@
+import { add, matmul, setBackend, sigmoid, type Tensor, tensor } from '@neurite/tensor';
+import { neuriteTrainer } from '../train/neurite.ts';
+import { randomData, type Workload } from '../workloads.ts';
+
+/**
+ * One workload on a Neurite backend through the public ops (output allocation included,
+ * like the peers): the js and native runners differ only in the backend they name.
+ */
+export function prepareNeurite(backend: string, w: Workload) {
+  setBackend(backend);
+  const s = w.spec;
+  if (s.kind === 'train') return neuriteTrainer(s);
+  const make = (size: number, seed: number, shape: number[]): Tensor => tensor(randomData(size, seed), s.dtype, shape);
+  switch (s.kind) {
+    case 'gemm': {
+      const a = make(s.M * s.K, 1, s.transA ? [s.K, s.M] : [s.M, s.K]);
+      const b = make(s.K * s.N, 2, s.transB ? [s.N, s.K] : [s.K, s.N]);
+      const options = { transA: s.transA, transB: s.transB };
+      return { step: () => matmul(a, b, options) };
+    }
+    case 'elementwise': {
+      const x = make(s.size, 3, [s.size]);
+      const y = make(s.size, 4, [s.size]);
+      return { step: s.op === 'sigmoid' ? () => sigmoid(x) : () => add(x, y) };
+    }
+  }
+}
