@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { Generator, tensor } from '@neurite/tensor';
+import { numericGrad, relativeError as relError } from '@neurite/tensor/testing';
 import { describe, expect, it } from 'vitest';
 import {
   accuracy,
@@ -17,7 +18,6 @@ import {
   Sequential,
   updateParameters,
 } from '../src/index.ts';
-import { numericGrad, relError } from './helpers.ts';
 
 const hasNumpy = (() => {
   try {

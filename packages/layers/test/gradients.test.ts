@@ -1,8 +1,8 @@
 import { getLoss, type LossName } from '@neurite/losses';
 import { Generator, grad, linear, softmax, type Tensor, tensor } from '@neurite/tensor';
+import { numericGrad, relativeError as relError } from '@neurite/tensor/testing';
 import { describe, expect, it } from 'vitest';
 import { type ActivationName, Dense, Dropout, Sequential } from '../src/index.ts';
-import { numericGrad, relError } from './helpers.ts';
 
 /**
  * Every layer, activation and loss, checked three ways on small float64 networks: the

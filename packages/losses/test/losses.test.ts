@@ -1,4 +1,5 @@
 import { Generator, grad, sigmoid, type Tensor, tensor } from '@neurite/tensor';
+import { numericGrad, relativeError as relError } from '@neurite/tensor/testing';
 import { describe, expect, it } from 'vitest';
 import {
   binaryCrossEntropy,
@@ -21,33 +22,6 @@ import {
   softmaxCrossEntropyGradient,
   softmaxCrossEntropyValue,
 } from '../src/index.ts';
-
-/** Central differences of a scalar function of x, in float64. */
-function numericGrad(f: () => number, x: Tensor, eps = 1e-6): Float64Array {
-  const out = new Float64Array(x.size);
-  for (let i = 0; i < x.size; i++) {
-    const saved = x.data[i];
-    x.data[i] = saved + eps;
-    const plus = f();
-    x.data[i] = saved - eps;
-    const minus = f();
-    x.data[i] = saved;
-    out[i] = (plus - minus) / (2 * eps);
-  }
-  return out;
-}
-
-function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    d += (a[i] - b[i]) ** 2;
-    na += a[i] ** 2;
-    nb += b[i] ** 2;
-  }
-  return Math.sqrt(d) / (Math.sqrt(na) + Math.sqrt(nb));
-}
 
 const scaled = (g: Tensor, k: number) => Array.from(g.data, (v) => v * k);
 const rng = new Generator(7);

@@ -36,6 +36,7 @@ export function conformanceCases(backendName: string): ConformanceCase[] {
   return [...opCases(backendName), ...checkCases(backendName)];
 }
 
+export { numericGrad, relativeError } from '../autodiff/gradcheck.ts';
 export {
   assert,
   assertClose,
