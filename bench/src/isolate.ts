@@ -6,13 +6,15 @@ import type { RunnerEntry } from './runners/index.ts';
 import type { Workload } from './workloads.ts';
 
 /*
- * Every runner lives in its own Node process. Measured: merely importing @tensorflow/tfjs-core
- * slows every typed-array loop in the process by ~15%, exactly as much as detaching any
- * ArrayBuffer does (that turns off a V8 fast path process-wide, for good; which tfjs line triggers
- * it was not pinned down). Neurite would pay for its peer's side effect. The children stay alive for the whole run so that main.ts can
- * interleave them workload by workload: on a shared, noisy machine the cells of one row are then
- * measured seconds apart, not minutes. A child is this same Node with the same flags (tsx loader,
- * `--conditions=source`); one JSON line per request and per reply.
+ * Every runner lives in its own Node process. Detaching any ArrayBuffer turns off a V8 fast path
+ * for the whole process, for good, and every typed-array loop then runs ~15% slower (measured on
+ * the js GEMM kernels; `node --trace-protector-invalidation` shows when it happens). A wasm memory
+ * that grows does it, so does tsx whenever it loads a CommonJS module for the main thread (which is
+ * why the bench runs compiled, under plain Node, as users run Neurite): in a shared process Neurite
+ * would pay for its peers' side effects. The children stay alive for the whole run so that main.ts
+ * can interleave them workload by workload: on a shared, noisy machine the cells of one row are then
+ * measured seconds apart, not minutes. A child is this same Node with the same flags; one JSON line
+ * per request and per reply.
  */
 
 export interface RunnerReport {
@@ -34,7 +36,8 @@ export interface InitReply {
   environment: string[];
 }
 
-const childScript = fileURLToPath(new URL('./child.ts', import.meta.url));
+// Compiled (dist/*.js) as the bench runs; the .ts form when a test imports the sources.
+const childScript = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './child.ts' : './child.js', import.meta.url));
 
 export class IsolatedRunner {
   readonly report: RunnerReport;

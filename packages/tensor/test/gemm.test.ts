@@ -125,6 +125,11 @@ const shapes: Dims[] = [
   [33, 37, 300],
   [3, 45, 700],
   [17, 42, 260],
+  // Across the NC = 512 column block: ragged (nc % 4 != 0) and whole panels, and a skinny
+  // product whose B row stride (1100 > 1024) sends it down the packed path.
+  [40, 1030, 50],
+  [36, 1024, 20],
+  [20, 1100, 30],
 ];
 
 describe('gemm against a naive triple loop', () => {
