@@ -70,6 +70,7 @@ export interface NativeBinding {
   gemmProviders(): string[];
   setGemmProvider(name: string): void;
   threads(): number;
+  tuneAllocator(mmapThreshold: number, trimThreshold: number): boolean;
 }
 
 const FUNCTIONS: (keyof NativeBinding)[] = [
@@ -89,6 +90,7 @@ const FUNCTIONS: (keyof NativeBinding)[] = [
   'gemmProviders',
   'setGemmProvider',
   'threads',
+  'tuneAllocator',
 ];
 
 /** The names a loaded module lacks: a stale binary from an older build. */

@@ -13,11 +13,39 @@ export type { NativeArray, NativeBinding } from './binding.ts';
 export { platformTriple } from './loader.ts';
 
 let loaded: LoadedBinding | null = null;
+let allocator: NativeInfo['allocator'] = 'default';
 
 /** The raw addon (throws, in one line, when it cannot be loaded). */
 export function nativeBinding(): NativeBinding {
   loaded ??= loadBinding();
   return loaded.binding;
+}
+
+/**
+ * glibc keeps freed blocks up to this size in its heap for reuse (its own default moves
+ * between 128 KiB and this same cap, 32 MiB, which is as high as glibc accepts)...
+ */
+export const MALLOC_MMAP_THRESHOLD = 32 * 2 ** 20;
+/** ...and keeps up to this much free heap mapped before handing memory back to the kernel. */
+export const MALLOC_TRIM_THRESHOLD = 256 * 2 ** 20;
+
+/**
+ * Tunes glibc's malloc so that the fresh output buffers of ops reuse freed memory instead of
+ * faulting in new pages (see `tune_allocator` in native/node/src/lib.rs: 1.4 ms of a 1024x1024
+ * product's 8.8 ms went to page faults). Done once, when the backend is first used; set
+ * NEURITE_MALLOC=default to leave the allocator alone. A process-wide setting, so it is
+ * reported by `nativeInfo().allocator`.
+ */
+function tuneAllocator(b: NativeBinding): void {
+  const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+  let choice: string | undefined;
+  try {
+    choice = proc?.env?.NEURITE_MALLOC;
+  } catch {
+    // Deno without --allow-env: the default.
+  }
+  if (choice === 'default') return;
+  allocator = b.tuneAllocator(MALLOC_MMAP_THRESHOLD, MALLOC_TRIM_THRESHOLD) ? 'tuned' : 'default';
 }
 
 export interface NativeInfo {
@@ -26,11 +54,13 @@ export interface NativeInfo {
   gemmProvider: string;
   gemmProviders: string[];
   threads: number;
+  /** 'tuned' once the backend has adjusted glibc's malloc thresholds, else 'default'. */
+  allocator: 'tuned' | 'default';
 }
 
 export function nativeInfo(): NativeInfo {
   const b = nativeBinding();
-  return { from: loaded?.from ?? '', gemmProvider: b.gemmProvider(), gemmProviders: b.gemmProviders(), threads: b.threads() };
+  return { from: loaded?.from ?? '', gemmProvider: b.gemmProvider(), gemmProviders: b.gemmProviders(), threads: b.threads(), allocator };
 }
 
 /** Chooses the GEMM provider ('openblas' or 'pure') for every following matmul. */
@@ -39,7 +69,9 @@ export function setGemmProvider(name: string): void {
 }
 
 export function loadNativeBackend(): BackendImpl {
-  return createNativeBackend(nativeBinding());
+  const b = nativeBinding();
+  tuneAllocator(b);
+  return createNativeBackend(b);
 }
 
 /** What @neurite/tensor's discovery reads. */

@@ -13,6 +13,8 @@ const f64 = (n: number) => new Float64Array(n);
 const any = (v: unknown): any => v;
 
 const cases: [string, () => void, RegExp][] = [
+  ['tuneAllocator: NaN threshold', () => b.tuneAllocator(Number.NaN, 1), /mmapThreshold must be a non-negative integer, received NaN/],
+  ['tuneAllocator: negative threshold', () => b.tuneAllocator(1, -1), /trimThreshold must be a non-negative integer, received -1/],
   ['gemm: a too short', () => b.gemm(false, false, 2, 3, 4, 1, f32(7), f32(12), 0, f32(6)), /a \(2x4\) must have 8 elements, received 7/],
   ['gemm: out too long', () => b.gemm(false, true, 2, 3, 4, 1, f32(8), f32(12), 0, f32(7)), /out \(2x3\) must have 6 elements, received 7/],
   [

@@ -33,6 +33,15 @@ describe('loading the addon', () => {
     expect(neuriteBackend.priority).toBeGreaterThan(1);
   });
 
+  it("tunes glibc's malloc when the backend is loaded, unless NEURITE_MALLOC=default", () => {
+    const code = `import { nativeInfo, neuriteBackend } from '@neurite/backend-native';
+       const before = nativeInfo().allocator;
+       neuriteBackend.load();
+       console.log(before, nativeInfo().allocator);`;
+    expect(runScript(code, {}).stdout).toBe('default tuned');
+    expect(runScript(code, { NEURITE_MALLOC: 'default' }).stdout).toBe('default default');
+  });
+
   it('a missing binary: one line that names the path tried', () => {
     const r = runScript(
       `import { neuriteBackend } from '@neurite/backend-native';

@@ -6,8 +6,10 @@ import {
   eye,
   full,
   getBackend,
+  linear,
   linspace,
   listBackends,
+  matmul,
   ones,
   reshape,
   ShapeError,
@@ -167,5 +169,25 @@ describe('backend registry', () => {
     expect(info.registered).toContainEqual({ name: 'js', priority: 1 });
     expect(listBackends()).toContain('js');
     expect(getBackend().name).toBe('js');
+  });
+});
+
+describe('large GEMM outputs (uninitialized storage under Node)', () => {
+  it('matmul and linear of a 600x600 outer product are exact, in both dtypes', () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      const n = 600; // 360,000 outputs: 1.4 MB in float32, over allocateForGemm's 256 KiB threshold
+      const u = tensor(
+        Array.from({ length: n }, (_, i) => [(i % 7) - 3]),
+        dtype,
+      );
+      const v = tensor([Array.from({ length: n }, (_, j) => (j % 5) - 2)], dtype);
+      for (const r of [matmul(u, v), linear(u, v, null)]) {
+        expect(r.shape).toEqual([n, n]);
+        expect(r.dtype).toBe(dtype);
+        let wrong = 0;
+        for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (r.data[i * n + j] !== ((i % 7) - 3) * ((j % 5) - 2)) wrong++;
+        expect(wrong).toBe(0);
+      }
+    }
   });
 });

@@ -9,6 +9,8 @@
 //! where OpenBLAS is linked) routes each call by shape.
 
 #[cfg(neurite_openblas)]
+mod deep_gemv;
+#[cfg(neurite_openblas)]
 mod openblas;
 mod pure;
 
@@ -70,7 +72,8 @@ pub static AUTO: Auto = Auto;
 /// and the row count, e.g. (20x209)·(209x12288), split N across the cores (see
 /// `openblas::wide_split`; with one thread, float32 ones go to the pure-Rust kernels), and
 /// deep products with a small output, e.g. (20x12288)·(12288x209), split K across the cores
-/// (see `openblas::deep_split`).
+/// (see `openblas::deep_split`), and so do deep vector-matrix products like (1x12288)·(12288x209)
+/// (see `deep_gemv`).
 #[cfg(neurite_openblas)]
 pub struct Auto;
 
@@ -87,7 +90,9 @@ impl GemmProvider for Auto {
         "auto"
     }
     fn sgemm(&self, g: &Gemm, a: &[f32], b: &[f32], c: &mut [f32]) {
-        if openblas::is_wide(g) {
+        if deep_gemv::is_deep_gemv(g) {
+            deep_gemv::deep_gemv(g, a, b, c)
+        } else if openblas::is_wide(g) {
             openblas::wide_split(g, a, b, c)
         } else if Self::wide(g) {
             PURE.sgemm(g, a, b, c)
@@ -98,7 +103,9 @@ impl GemmProvider for Auto {
         }
     }
     fn dgemm(&self, g: &Gemm, a: &[f64], b: &[f64], c: &mut [f64]) {
-        if openblas::is_wide(g) {
+        if deep_gemv::is_deep_gemv(g) {
+            deep_gemv::deep_gemv(g, a, b, c)
+        } else if openblas::is_wide(g) {
             openblas::wide_split(g, a, b, c)
         } else if openblas::is_deep(g) {
             openblas::deep_split(g, a, b, c)

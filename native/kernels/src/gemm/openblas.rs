@@ -230,6 +230,38 @@ pub trait Cblas: Copy + Send + Sync + Default + std::ops::Add<Output = Self> {
         c: *mut Self,
         ldc: c_int,
     );
+
+    /// y = alpha·op(M)·x + beta·y on a row-major `rows` x `cols` matrix with row stride `ld`
+    /// (op = transpose when `t` is TRANS; unit strides for x and y).
+    ///
+    /// # Safety
+    /// The slices must hold the operands so described, and `y` must address op(M)'s row count
+    /// of elements that no one else touches meanwhile.
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn gemv(
+        t: c_int,
+        rows: c_int,
+        cols: c_int,
+        alpha: f64,
+        m: &[Self],
+        ld: c_int,
+        x: &[Self],
+        beta: f64,
+        y: *mut Self,
+    );
+}
+
+/// Runs `f` with OpenBLAS limited to one thread: for callers that put their own blocks on
+/// every core. No OpenBLAS call may be running on another thread meanwhile (the kernels'
+/// calls are made from the JS thread, one at a time).
+pub(super) fn single_threaded<R>(f: impl FnOnce() -> R) -> R {
+    // SAFETY: plain getters/setters of OpenBLAS's thread count; no OpenBLAS call is running.
+    let threads = unsafe { openblas_get_num_threads() };
+    unsafe { openblas_set_num_threads(1) };
+    let result = f();
+    // SAFETY: as above.
+    unsafe { openblas_set_num_threads(threads) };
+    result
 }
 
 impl Cblas for f32 {
@@ -267,6 +299,34 @@ impl Cblas for f32 {
             )
         }
     }
+    unsafe fn gemv(
+        t: c_int,
+        rows: c_int,
+        cols: c_int,
+        alpha: f64,
+        m: &[f32],
+        ld: c_int,
+        x: &[f32],
+        beta: f64,
+        y: *mut f32,
+    ) {
+        unsafe {
+            cblas_sgemv(
+                ROW_MAJOR,
+                t,
+                rows,
+                cols,
+                alpha as f32,
+                m.as_ptr(),
+                ld,
+                x.as_ptr(),
+                1,
+                beta as f32,
+                y,
+                1,
+            )
+        }
+    }
 }
 
 impl Cblas for f64 {
@@ -301,6 +361,34 @@ impl Cblas for f64 {
                 beta,
                 c,
                 ldc,
+            )
+        }
+    }
+    unsafe fn gemv(
+        t: c_int,
+        rows: c_int,
+        cols: c_int,
+        alpha: f64,
+        m: &[f64],
+        ld: c_int,
+        x: &[f64],
+        beta: f64,
+        y: *mut f64,
+    ) {
+        unsafe {
+            cblas_dgemv(
+                ROW_MAJOR,
+                t,
+                rows,
+                cols,
+                alpha,
+                m.as_ptr(),
+                ld,
+                x.as_ptr(),
+                1,
+                beta,
+                y,
+                1,
             )
         }
     }

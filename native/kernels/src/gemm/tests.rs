@@ -53,6 +53,11 @@ fn every_provider_matches_the_definition() {
         // Wide: auto splits N across the threads (one block ends off a multiple of 16).
         (3, 1100, 7),
         (4, 2053, 40),
+        // Deep vector-matrix: auto splits K across the threads, a partial row each.
+        (1, 130, 4100),
+        (130, 1, 4100),
+        (1, 2100, 300),
+        (2100, 1, 300),
     ];
     for provider in providers() {
         for &(m, n, k) in &shapes {

@@ -69,6 +69,26 @@ export function checkCases(backendName: string): ConformanceCase[] {
       assertEqual(op.softmax(e, 1).shape, [0, 3]);
       assertEqual(op.add(zeros([0]), ones([1])).shape, [0]);
     }),
+    // matmul and linear hand the backend uninitialized storage for large outputs (see
+    // allocateForGemm): with beta = 0 whatever `out` held, NaN included, must be overwritten.
+    c('matmul and linear overwrite a garbage-filled output (beta = 0)', () => {
+      const b = getBackend();
+      for (const dtype of ['float32', 'float64'] as const) {
+        const a = fromFixture(inputs.G1, dtype);
+        const g = fromFixture(inputs.G2, dtype);
+        const out = (dtype === 'float32' ? new Float32Array(a.shape[0] * g.shape[1]) : new Float64Array(a.shape[0] * g.shape[1])).fill(
+          Number.NaN,
+        );
+        b.matmul(a, g, out, { transA: false, transB: false, alpha: 1, beta: 0 });
+        assertClose(tensor(out, dtype, [a.shape[0], g.shape[1]]), expected.matmul, TOLERANCE[dtype]);
+        out.fill(Number.NaN);
+        b.linear(a, g, null, 'linear', 0.01, out);
+        assertClose(tensor(out, dtype, [a.shape[0], g.shape[1]]), expected.matmul, TOLERANCE[dtype]);
+        const empty = (dtype === 'float32' ? new Float32Array(6) : new Float64Array(6)).fill(Number.NaN);
+        b.matmul(zeros([2, 0], dtype), zeros([0, 3], dtype), empty, { transA: false, transB: false, alpha: 1, beta: 0 });
+        assertClose(tensor(empty, dtype, [2, 3]), { shape: [2, 3], data: [0, 0, 0, 0, 0, 0] }, EXACT);
+      }
+    }),
     c('size-1: softmax over a size-1 axis is 1, logSoftmax 0', () => {
       const z = tensor([[0.5, -3, 700]], 'float64');
       assertClose(op.softmax(z, 0), [1, 1, 1], EXACT);
