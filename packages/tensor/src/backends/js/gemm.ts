@@ -1,4 +1,5 @@
 import type { FloatArray } from '../../dtype.ts';
+import { gemv, scratch, small } from './gemm-direct.ts';
 
 /*
  * A BLIS-style GEMM in plain TypeScript.
@@ -13,8 +14,8 @@ import type { FloatArray } from '../../dtype.ts';
  * tile already spills); 4x4 wastes least on skinny edges. Int32 index arithmetic (\`| 0\`)
  * drops V8's overflow checks: 4.55 → 4.9 GFLOPS at 1024. KC = 128/192/512 measured no better;
  * NC = 512 keeps a packed slice of B in L2 (the (20,209)x(209,12288) shape: +13%).
- * Small products (the course's (4,2)x(2,400)) and vector shapes (M or N = 1) skip packing;
- * products with few rows (M <= 32, the deep net's first layer) pack only A.
+ * Small products (the course's (4,2)x(2,400)) and vector shapes (M or N = 1) skip packing
+ * (gemm-direct.ts); products with few rows (M <= 32, the deep net's first layer) pack only A.
  */
 
 const MR = 4;
@@ -38,13 +39,7 @@ const SKINNY_MAX_K_STRIDE = 1024;
 // Module-level scratch, grown on demand: no allocation per call on the hot path.
 const packedA: Float64Array = new Float64Array(MC * KC);
 let packedB: Float64Array = new Float64Array(0);
-let row: Float64Array = new Float64Array(0);
-let vec: Float64Array = new Float64Array(0);
 const edge = new Float64Array(MR * NR);
-
-function scratch(buffer: Float64Array, size: number): Float64Array {
-  return buffer.length >= size ? buffer : new Float64Array(Math.max(size, buffer.length * 2));
-}
 
 /**
  * C = alpha·op(A)·op(B) + beta·C on row-major arrays (BLAS's sgemm/dgemm semantics).
@@ -80,129 +75,6 @@ export function gemm(
   else if (N === 1) gemv(M, K, alpha, A, sai, sak, B, sbk, C, N);
   else if (K <= SMALL_K || M * N * K <= SMALL_WORK) small(M, N, K, alpha, A, sai, sak, B, sbk, sbj, C);
   else blocked(M, N, K, alpha, A, sai, sak, B, sbk, sbj, C);
-}
-
-/** y[i·sy] += alpha·Σ_k X(i, k)·x[k·sx] with X(i, k) = X[i·si + k·sk]: the M = 1 and N = 1 shapes. */
-function gemv(
-  n: number,
-  K: number,
-  alpha: number,
-  X: FloatArray,
-  si: number,
-  sk: number,
-  x: FloatArray,
-  sx: number,
-  y: FloatArray,
-  sy: number,
-): void {
-  if (sk === 1) {
-    // Rows of X are contiguous: one dot product per output. Four partial sums hide the
-    // add latency (two left the loop latency-bound: 2x slower on dW = dZ·Xᵀ of logistic
-    // regression, 12288 dots of 209); x is copied once into contiguous doubles.
-    vec = scratch(vec, K);
-    const v = vec;
-    for (let k = 0; k < K; k++) v[k] = x[k * sx];
-    for (let i = 0; i < n; i++) {
-      const base = i * si;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      let k = 0;
-      for (; k + 3 < K; k += 4) {
-        s0 += X[base + k] * v[k];
-        s1 += X[base + k + 1] * v[k + 1];
-        s2 += X[base + k + 2] * v[k + 2];
-        s3 += X[base + k + 3] * v[k + 3];
-      }
-      for (; k < K; k++) s0 += X[base + k] * v[k];
-      y[i * sy] += alpha * (s0 + s1 + (s2 + s3));
-    }
-    return;
-  }
-  // Columns of X are contiguous (si = 1): stream X once, twelve rows of k at a time summed as a
-  // tree of pairs, into a row of doubles. Measured on (1,12288)x(12288,209): twelve to fourteen
-  // rows beat eight by ~5% and sixteen spill registers; the \`| 0\` on every index (int32
-  // arithmetic, no overflow checks in V8's code) is worth another ~10%.
-  row = scratch(row, n);
-  const acc = row;
-  acc.fill(0, 0, n);
-  const s2 = 2 * sk;
-  let k = 0;
-  for (; k + 11 < K; k += 12) {
-    const x0 = x[k * sx];
-    const x1 = x[(k + 1) * sx];
-    const x2 = x[(k + 2) * sx];
-    const x3 = x[(k + 3) * sx];
-    const x4 = x[(k + 4) * sx];
-    const x5 = x[(k + 5) * sx];
-    const x6 = x[(k + 6) * sx];
-    const x7 = x[(k + 7) * sx];
-    const x8 = x[(k + 8) * sx];
-    const x9 = x[(k + 9) * sx];
-    const x10 = x[(k + 10) * sx];
-    const x11 = x[(k + 11) * sx];
-    const r0 = (k * sk) | 0;
-    for (let i = 0; i < n; i = (i + 1) | 0) {
-      let r = (r0 + i) | 0;
-      const p0 = x0 * X[r] + x1 * X[(r + sk) | 0];
-      r = (r + s2) | 0;
-      const p1 = x2 * X[r] + x3 * X[(r + sk) | 0];
-      r = (r + s2) | 0;
-      const p2 = x4 * X[r] + x5 * X[(r + sk) | 0];
-      r = (r + s2) | 0;
-      const p3 = x6 * X[r] + x7 * X[(r + sk) | 0];
-      r = (r + s2) | 0;
-      const p4 = x8 * X[r] + x9 * X[(r + sk) | 0];
-      r = (r + s2) | 0;
-      const p5 = x10 * X[r] + x11 * X[(r + sk) | 0];
-      acc[i] += p0 + p1 + (p2 + p3) + (p4 + p5);
-    }
-  }
-  for (; k < K; k++) {
-    const xk = x[k * sx];
-    const r = k * sk;
-    for (let i = 0; i < n; i++) acc[i] += xk * X[r + i];
-  }
-  for (let i = 0; i < n; i++) y[i * sy] += alpha * acc[i];
-}
-
-/** Direct loops for tiny or shallow products, accumulating one row of C in doubles. */
-function small(
-  M: number,
-  N: number,
-  K: number,
-  alpha: number,
-  A: FloatArray,
-  sai: number,
-  sak: number,
-  B: FloatArray,
-  sbk: number,
-  sbj: number,
-  C: FloatArray,
-): void {
-  row = scratch(row, N);
-  const acc = row;
-  for (let i = 0; i < M; i++) {
-    const a = i * sai;
-    if (sbj === 1) {
-      acc.fill(0, 0, N);
-      for (let k = 0; k < K; k++) {
-        const aik = A[a + k * sak];
-        const b = k * sbk;
-        for (let j = 0; j < N; j++) acc[j] += aik * B[b + j];
-      }
-    } else {
-      for (let j = 0; j < N; j++) {
-        const b = j * sbj;
-        let s = 0;
-        for (let k = 0; k < K; k++) s += A[a + k * sak] * B[b + k];
-        acc[j] = s;
-      }
-    }
-    const c = i * N;
-    for (let j = 0; j < N; j++) C[c + j] += alpha * acc[j];
-  }
 }
 
 function blocked(

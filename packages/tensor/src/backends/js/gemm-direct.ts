@@ -1,0 +1,196 @@
+import type { FloatArray } from '../../dtype.ts';
+
+/*
+ * The products gemm.ts does not block: vectors (M or N = 1: logistic regression's w·X and
+ * dw = dZ·Xᵀ) and tiny or shallow ones (the planar net's (4,2)x(2,400), (4,1)x(1,400) and
+ * (4,400)x(400,2)). They read the operands in place, without packing, and keep sums in doubles.
+ */
+
+// Module-level scratch, grown on demand: no allocation per call on the hot path.
+let row: Float64Array = new Float64Array(0);
+let vec: Float64Array = new Float64Array(0);
+const few = new Float64Array(8);
+
+/** Up to this many terms, a sum over k is kept whole in registers (`fewTerms`). */
+export const FEW_K = 8;
+
+export function scratch(buffer: Float64Array, size: number): Float64Array {
+  return buffer.length >= size ? buffer : new Float64Array(Math.max(size, buffer.length * 2));
+}
+
+/**
+ * C[c + j] += alpha·Σ_k a[k]·X[k·sk + j] for j < n, with K ≤ FEW_K and a[] in doubles: each
+ * output in one pass, its K terms summed in order (the same rounding as a row accumulated
+ * k by k, without writing the row K + 1 times). The planar net's (4,2)x(2,400) is K = 2.
+ */
+function fewTerms(n: number, K: number, alpha: number, a: Float64Array, X: FloatArray, sk: number, C: FloatArray, c: number): void {
+  const a0 = a[0];
+  switch (K) {
+    case 1:
+      for (let j = 0; j < n; j++) C[c + j] += alpha * (a0 * X[j]);
+      return;
+    case 2: {
+      const a1 = a[1];
+      for (let j = 0; j < n; j++) C[c + j] += alpha * (a0 * X[j] + a1 * X[sk + j]);
+      return;
+    }
+    case 3: {
+      const a1 = a[1];
+      const a2 = a[2];
+      const s2 = 2 * sk;
+      for (let j = 0; j < n; j++) C[c + j] += alpha * (a0 * X[j] + a1 * X[sk + j] + a2 * X[s2 + j]);
+      return;
+    }
+    case 4: {
+      const a1 = a[1];
+      const a2 = a[2];
+      const a3 = a[3];
+      const s2 = 2 * sk;
+      const s3 = 3 * sk;
+      for (let j = 0; j < n; j++) C[c + j] += alpha * (a0 * X[j] + a1 * X[sk + j] + a2 * X[s2 + j] + a3 * X[s3 + j]);
+      return;
+    }
+  }
+  for (let j = 0; j < n; j++) {
+    let s = a0 * X[j];
+    for (let k = 1; k < K; k++) s += a[k] * X[k * sk + j];
+    C[c + j] += alpha * s;
+  }
+}
+
+/** Σ_k x[xo + k·sx]·y[yo + k] with four partial sums (one chain is add-latency bound: 2x slower). */
+function dot(K: number, x: FloatArray, xo: number, sx: number, y: FloatArray | Float64Array, yo: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let k = 0;
+  for (; k + 3 < K; k += 4) {
+    s0 += x[xo + k * sx] * y[yo + k];
+    s1 += x[xo + (k + 1) * sx] * y[yo + k + 1];
+    s2 += x[xo + (k + 2) * sx] * y[yo + k + 2];
+    s3 += x[xo + (k + 3) * sx] * y[yo + k + 3];
+  }
+  for (; k < K; k++) s0 += x[xo + k * sx] * y[yo + k];
+  return s0 + s1 + (s2 + s3);
+}
+
+/** y[i·sy] += alpha·Σ_k X(i, k)·x[k·sx] with X(i, k) = X[i·si + k·sk]: the M = 1 and N = 1 shapes. */
+export function gemv(
+  n: number,
+  K: number,
+  alpha: number,
+  X: FloatArray,
+  si: number,
+  sk: number,
+  x: FloatArray,
+  sx: number,
+  y: FloatArray,
+  sy: number,
+): void {
+  if (sk === 1) {
+    // Rows of X are contiguous: one dot product per output, x copied once into doubles.
+    vec = scratch(vec, K);
+    const v = vec;
+    for (let k = 0; k < K; k++) v[k] = x[k * sx];
+    for (let i = 0; i < n; i++) y[i * sy] += alpha * dot(K, X, i * si, 1, v, 0);
+    return;
+  }
+  if (K <= FEW_K && sy === 1) {
+    // Columns of X contiguous and few k (the planar net's (1,4)x(4,400)): one pass.
+    for (let k = 0; k < K; k++) few[k] = x[k * sx];
+    fewTerms(n, K, alpha, few, X, sk, y, 0);
+    return;
+  }
+  // Columns of X are contiguous (si = 1): stream X once, twelve rows of k at a time summed as a
+  // tree of pairs, into a row of doubles. Measured on (1,12288)x(12288,209): twelve to fourteen
+  // rows beat eight by ~5% and sixteen spill registers; the `| 0` on every index (int32
+  // arithmetic, no overflow checks in V8's code) is worth another ~10%.
+  row = scratch(row, n);
+  const acc = row;
+  acc.fill(0, 0, n);
+  const s2 = 2 * sk;
+  let k = 0;
+  for (; k + 11 < K; k += 12) {
+    const x0 = x[k * sx];
+    const x1 = x[(k + 1) * sx];
+    const x2 = x[(k + 2) * sx];
+    const x3 = x[(k + 3) * sx];
+    const x4 = x[(k + 4) * sx];
+    const x5 = x[(k + 5) * sx];
+    const x6 = x[(k + 6) * sx];
+    const x7 = x[(k + 7) * sx];
+    const x8 = x[(k + 8) * sx];
+    const x9 = x[(k + 9) * sx];
+    const x10 = x[(k + 10) * sx];
+    const x11 = x[(k + 11) * sx];
+    const r0 = (k * sk) | 0;
+    for (let i = 0; i < n; i = (i + 1) | 0) {
+      let r = (r0 + i) | 0;
+      const p0 = x0 * X[r] + x1 * X[(r + sk) | 0];
+      r = (r + s2) | 0;
+      const p1 = x2 * X[r] + x3 * X[(r + sk) | 0];
+      r = (r + s2) | 0;
+      const p2 = x4 * X[r] + x5 * X[(r + sk) | 0];
+      r = (r + s2) | 0;
+      const p3 = x6 * X[r] + x7 * X[(r + sk) | 0];
+      r = (r + s2) | 0;
+      const p4 = x8 * X[r] + x9 * X[(r + sk) | 0];
+      r = (r + s2) | 0;
+      const p5 = x10 * X[r] + x11 * X[(r + sk) | 0];
+      acc[i] += p0 + p1 + (p2 + p3) + (p4 + p5);
+    }
+  }
+  for (; k < K; k++) {
+    const xk = x[k * sx];
+    const r = k * sk;
+    for (let i = 0; i < n; i++) acc[i] += xk * X[r + i];
+  }
+  for (let i = 0; i < n; i++) y[i * sy] += alpha * acc[i];
+}
+
+/** Direct loops for tiny or shallow products. */
+export function small(
+  M: number,
+  N: number,
+  K: number,
+  alpha: number,
+  A: FloatArray,
+  sai: number,
+  sak: number,
+  B: FloatArray,
+  sbk: number,
+  sbj: number,
+  C: FloatArray,
+): void {
+  if (sbj !== 1) {
+    // Transposed B (sbk = 1): every output is a dot product of two contiguous runs.
+    if (sak === 1) {
+      for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) C[i * N + j] += alpha * dot(K, A, i * sai, 1, B, j * sbj);
+      return;
+    }
+    for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) C[i * N + j] += alpha * dot(K, A, i * sai, sak, B, j * sbj);
+    return;
+  }
+  if (K <= FEW_K) {
+    for (let i = 0; i < M; i++) {
+      for (let k = 0; k < K; k++) few[k] = A[i * sai + k * sak];
+      fewTerms(N, K, alpha, few, B, sbk, C, i * N);
+    }
+    return;
+  }
+  // Rows of B contiguous, deeper k: accumulate one row of C at a time in doubles.
+  row = scratch(row, N);
+  const acc = row;
+  for (let i = 0; i < M; i++) {
+    const a = i * sai;
+    acc.fill(0, 0, N);
+    for (let k = 0; k < K; k++) {
+      const aik = A[a + k * sak];
+      const b = k * sbk;
+      for (let j = 0; j < N; j++) acc[j] += aik * B[b + j];
+    }
+    const c = i * N;
+    for (let j = 0; j < N; j++) C[c + j] += alpha * acc[j];
+  }
+}
