@@ -3,7 +3,6 @@
 
 use crate::check::{self, fail, Result};
 use crate::parallel::{self, for_chunks, CHEAP, TRANSCENDENTAL};
-use crate::real::sigmoid;
 use crate::simd;
 use crate::Real;
 
@@ -145,7 +144,7 @@ macro_rules! with_unary {
                 $run
             }
             UnaryOp::Sigmoid => {
-                let $f = |v: T| sigmoid(v);
+                let $f = |v: T| v.sigmoid();
                 $run
             }
             UnaryOp::Tanh => {

@@ -4,7 +4,6 @@
 use crate::check::{self, fail, Result};
 use crate::gemm::{self, Gemm, GemmScalar};
 use crate::parallel::{for_chunks, for_chunks4, CHEAP, TRANSCENDENTAL};
-use crate::real::sigmoid;
 use crate::simd;
 use crate::Real;
 
@@ -89,7 +88,7 @@ pub fn linear<T: GemmScalar>(
 fn epilogue<T: Real>(act: Activation, alpha: T, br: T, seg: &mut [T]) {
     match act {
         Activation::Linear => simd::map_in_place(seg, |z: T| z + br),
-        Activation::Sigmoid => simd::map_in_place(seg, |z: T| sigmoid(z + br)),
+        Activation::Sigmoid => simd::map_in_place(seg, |z: T| (z + br).sigmoid()),
         Activation::Tanh => simd::map_in_place(seg, |z: T| (z + br).tanh()),
         Activation::Relu => simd::map_in_place(seg, |z: T| {
             let z = z + br;

@@ -26,23 +26,87 @@ pub trait Real:
     fn ln(self) -> Self;
     fn sqrt(self) -> Self;
     fn tanh(self) -> Self;
+    /// 1 / (1 + e^-x), stable in both tails.
+    fn sigmoid(self) -> Self;
     fn abs(self) -> Self;
     fn powf(self, e: Self) -> Self;
     fn is_nan(self) -> bool;
     fn is_infinite(self) -> bool;
 }
 
-/// tanh for f32 through one f64 exp: 2.3x faster than libm's tanhf here and within
-/// 6e-8 relative of the exact value (tanhf: 1.5e-7). Below 1e-4, tanh(x) = x to f32 precision,
-/// and returning x keeps tiny inputs exact where 1 - e would cancel.
+/// e^x in f64 arithmetic for f32 results, with no branch and no libm call, so that the loops
+/// calling it vectorize (libm's expf/exp is one call per element: the f32 sigmoid over 1M
+/// elements ran at 270 M/s on two threads, numpy's at 790 M/s on one). x = k·ln2 + r with
+/// |r| <= ln2/2; e^r by its Taylor series to r^11 (truncation < 4e-15); 2^k written straight
+/// into the exponent bits. x is clamped to [-104, 89] first: beyond, the f32 result is 0 or
+/// infinity anyway, and k stays inside f64's normal range. NaN passes through. Relative error
+/// below 1e-13 (tested), far inside f32's 6e-8.
+#[inline(always)]
+fn exp_for_f32(x: f64) -> f64 {
+    // 1.5·2^52: adding it leaves round(t) in the low mantissa bits.
+    const SHIFT: f64 = 6_755_399_441_055_744.0;
+    const LN2_HI: f64 = 6.931_471_803_691_238e-1;
+    const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
+    let x = x.clamp(-104.0, 89.0);
+    let t = x * std::f64::consts::LOG2_E + SHIFT;
+    let k = t - SHIFT;
+    let r = x - k * LN2_HI - k * LN2_LO;
+    let mut p = 1.0 / 39_916_800.0;
+    for c in [
+        1.0 / 3_628_800.0,
+        1.0 / 362_880.0,
+        1.0 / 40_320.0,
+        1.0 / 5_040.0,
+        1.0 / 720.0,
+        1.0 / 120.0,
+        1.0 / 24.0,
+        1.0 / 6.0,
+        0.5,
+        1.0,
+        1.0,
+    ] {
+        p = p * r + c;
+    }
+    // (bits of t) + 1023, shifted into the exponent field: 2^k (the high bits fall off).
+    p * f64::from_bits(t.to_bits().wrapping_add(1023) << 52)
+}
+
+#[inline(always)]
+fn exp_f32(x: f32) -> f32 {
+    exp_for_f32(x as f64) as f32
+}
+
+/// tanh for f32 from one `exp_for_f32`: within 6e-8 relative of the exact value (libm's tanhf:
+/// 1.5e-7). Below 1e-4, tanh(x) = x to f32 precision, and returning x keeps tiny inputs exact
+/// where 1 - e would cancel. Both sides are computed and one selected, so the loop vectorizes.
 #[inline(always)]
 fn tanh_f32(x: f32) -> f32 {
     let a = (x as f64).abs();
+    let e = exp_for_f32(-2.0 * a);
+    let t = (((1.0 - e) / (1.0 + e)) as f32).copysign(x);
     if a < 1e-4 || x.is_nan() {
-        return x;
+        x
+    } else {
+        t
     }
-    let e = (-2.0 * a).exp();
-    (((1.0 - e) / (1.0 + e)) as f32).copysign(x)
+}
+
+/// sigmoid for f32, branch-free: e = e^-|z|, then 1/(1+e) or e/(1+e) by z's sign.
+#[inline(always)]
+fn sigmoid_f32(z: f32) -> f32 {
+    let e = exp_for_f32(-(z as f64).abs());
+    let s = 1.0 / (1.0 + e);
+    (if z >= 0.0 { s } else { e * s }) as f32
+}
+
+#[inline(always)]
+fn exp_f64(x: f64) -> f64 {
+    x.exp()
+}
+
+#[inline(always)]
+fn sigmoid_f64(z: f64) -> f64 {
+    sigmoid(z)
 }
 
 #[inline(always)]
@@ -51,7 +115,7 @@ fn tanh_f64(x: f64) -> f64 {
 }
 
 macro_rules! impl_real {
-    ($t:ty, $name:literal, $tanh:ident) => {
+    ($t:ty, $name:literal, $exp:ident, $tanh:ident, $sigmoid:ident) => {
         impl Real for $t {
             const ZERO: Self = 0.0;
             const ONE: Self = 1.0;
@@ -66,7 +130,7 @@ macro_rules! impl_real {
             }
             #[inline(always)]
             fn exp(self) -> Self {
-                <$t>::exp(self)
+                $exp(self)
             }
             #[inline(always)]
             fn ln(self) -> Self {
@@ -79,6 +143,10 @@ macro_rules! impl_real {
             #[inline(always)]
             fn tanh(self) -> Self {
                 $tanh(self)
+            }
+            #[inline(always)]
+            fn sigmoid(self) -> Self {
+                $sigmoid(self)
             }
             #[inline(always)]
             fn abs(self) -> Self {
@@ -100,8 +168,8 @@ macro_rules! impl_real {
     };
 }
 
-impl_real!(f32, "float32", tanh_f32);
-impl_real!(f64, "float64", tanh_f64);
+impl_real!(f32, "float32", exp_f32, tanh_f32, sigmoid_f32);
+impl_real!(f64, "float64", exp_f64, tanh_f64, sigmoid_f64);
 
 /// Stable in both tails: exp is only taken of a non-positive number.
 #[inline(always)]
@@ -146,5 +214,39 @@ mod tests {
             );
         }
         assert!(Real::tanh(f32::NAN).is_nan());
+    }
+
+    #[test]
+    fn exp_for_f32_is_within_1e_13_of_exp_and_saturates() {
+        let mut worst = 0.0f64;
+        for i in -1_040_000..=890_000 {
+            let x = i as f64 * 1e-4;
+            let exact = x.exp();
+            worst = worst.max((exp_for_f32(x) - exact).abs() / exact);
+        }
+        assert!(worst < 1e-13, "worst relative error {worst}");
+        assert_eq!(Real::exp(-104.0f32), 0.0);
+        assert_eq!(Real::exp(-1e30f32), 0.0);
+        assert_eq!(Real::exp(f32::NEG_INFINITY), 0.0);
+        assert_eq!(Real::exp(88.8f32), f32::INFINITY);
+        assert_eq!(Real::exp(f32::INFINITY), f32::INFINITY);
+        assert!(Real::exp(f32::NAN).is_nan());
+        // A subnormal f32 result, as (x as f64).exp() as f32 gives.
+        assert_eq!(Real::exp(-100.0f32), (-100.0f64).exp() as f32);
+        assert_eq!(Real::exp(0.0f32), 1.0);
+    }
+
+    #[test]
+    fn sigmoid_f32_matches_the_f64_formula() {
+        for i in -200_000..=200_000 {
+            let z = i as f32 * 1e-3;
+            let want = sigmoid(z as f64) as f32;
+            let got = Real::sigmoid(z);
+            let ulp = (want.to_bits() as i64 - got.to_bits() as i64).abs();
+            assert!(ulp <= 1, "sigmoid({z}): {got} vs {want}");
+        }
+        assert_eq!(Real::sigmoid(1000.0f32), 1.0);
+        assert_eq!(Real::sigmoid(-1000.0f32), 0.0);
+        assert!(Real::sigmoid(f32::NAN).is_nan());
     }
 }

@@ -37,18 +37,19 @@ export function allocate(dtype: DType, size: number): TypedArray {
   }
 }
 
-/** Node's Buffer where there is one (not in browsers), for `allocateForGemm`. */
+/** Node's Buffer where there is one (not in browsers), for `allocateOutput`. */
 const nodeBuffer = (globalThis as { Buffer?: { allocUnsafeSlow?: (size: number) => Uint8Array } }).Buffer;
 const UNINITIALIZED_MIN_BYTES = 1 << 18;
 
 /**
- * Storage for a GEMM's output, which the backend overwrites whole (beta = 0: BLAS ignores
- * what C held, NaN included, and the conformance suite checks that every backend does). Under
- * Node, a large one skips the zero-fill `new Float32Array` pays for: a 4 MB calloc's memset
- * measured 0.3 ms of a 1024x1024 product's 7.7 ms, on memory the product then writes anyway.
+ * Storage for an op's output that the backend overwrites whole: a GEMM with beta = 0 (BLAS
+ * ignores what C held, NaN included), an elementwise op, an activation. Every backend does
+ * (the conformance suite fills outputs with NaN to check). Under Node, a large one skips the
+ * zero-fill `new Float32Array` pays for: a 4 MB calloc's memset measured 0.3 ms of a 1024x1024
+ * product's 7.7 ms, on memory the op then writes anyway (numpy's outputs are uninitialized too).
  * Elsewhere, and below 256 KiB, it is `allocate`.
  */
-export function allocateForGemm(dtype: FloatDType, size: number): FloatArray {
+export function allocateOutput(dtype: FloatDType, size: number): FloatArray {
   const bytes = size * (dtype === 'float64' ? 8 : 4);
   if (bytes < UNINITIALIZED_MIN_BYTES || typeof nodeBuffer?.allocUnsafeSlow !== 'function') return allocate(dtype, size);
   const bytesView = nodeBuffer.allocUnsafeSlow(bytes);

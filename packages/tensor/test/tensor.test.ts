@@ -175,7 +175,7 @@ describe('backend registry', () => {
 describe('large GEMM outputs (uninitialized storage under Node)', () => {
   it('matmul and linear of a 600x600 outer product are exact, in both dtypes', () => {
     for (const dtype of ['float32', 'float64'] as const) {
-      const n = 600; // 360,000 outputs: 1.4 MB in float32, over allocateForGemm's 256 KiB threshold
+      const n = 600; // 360,000 outputs: 1.4 MB in float32, over allocateOutput's 256 KiB threshold
       const u = tensor(
         Array.from({ length: n }, (_, i) => [(i % 7) - 3]),
         dtype,

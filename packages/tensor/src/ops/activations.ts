@@ -1,6 +1,6 @@
 import { record } from '../autodiff/tape.ts';
 import type { Activation } from '../backend.ts';
-import { allocate } from '../dtype.ts';
+import { allocate, allocateOutput } from '../dtype.ts';
 import { ShapeError } from '../errors.ts';
 import { formatShape, normalizeAxis, sameShape } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
@@ -49,7 +49,7 @@ export function activationBackward(act: Activation, dA: Tensor, A: Tensor, alpha
     throw new ShapeError(`${act}Backward: dA ${formatShape(dA.shape)} and A ${formatShape(A.shape)} must have the same shape`);
   }
   const dtype = dA.dtype === 'float64' || A.dtype === 'float64' ? 'float64' : 'float32';
-  const out = allocate(dtype, dA.size);
+  const out = allocateOutput(dtype, dA.size);
   backend().activationBackward(act, castData(dA, dtype), castData(A, dtype), out, alpha);
   return new Tensor(out, dA.shape);
 }

@@ -1,6 +1,6 @@
 import { record } from '../autodiff/tape.ts';
 import type { BinaryOp, UnaryOp } from '../backend.ts';
-import { allocate, promote } from '../dtype.ts';
+import { allocate, allocateOutput, promote } from '../dtype.ts';
 import { ShapeError, ValueError } from '../errors.ts';
 import { broadcastShapes, sizeOf } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
@@ -18,7 +18,7 @@ function binary(op: BinaryOp, a: Operand, b: Operand): Tensor {
   } catch (error) {
     throw new ShapeError(`${op}: ${(error as Error).message}`);
   }
-  const out = allocate(dtype, sizeOf(shape));
+  const out = allocateOutput(dtype, sizeOf(shape));
   backend().binary(op, castData(x, dtype), castData(y, dtype), out, shape);
   const result = new Tensor(out, shape);
   return isComparison(op) ? result : record(op, [x, y], result);
@@ -31,7 +31,7 @@ function isComparison(op: BinaryOp): boolean {
 export function unary(op: UnaryOp, x: Tensor, alpha = 0): Tensor {
   assertTensor(x, op);
   const dtype = floatOf(x);
-  const out = allocate(dtype, x.size);
+  const out = allocateOutput(dtype, x.size);
   const input = castData(x, dtype);
   backend().unary(op, input, out, alpha);
   return op === 'sign' ? new Tensor(out, x.shape) : record(op, [x], new Tensor(out, x.shape), { alpha });

@@ -1,6 +1,6 @@
 import { record } from '../autodiff/tape.ts';
 import type { Activation } from '../backend.ts';
-import { allocateForGemm, promote } from '../dtype.ts';
+import { allocateOutput, promote } from '../dtype.ts';
 import { ShapeError, ValueError } from '../errors.ts';
 import { formatShape } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
@@ -24,7 +24,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   const transB = options.transB ?? false;
   const [m, n] = matmulShape(a, b, transA, transB);
   const dtype = promote(a.dtype, b.dtype);
-  const out = allocateForGemm(dtype, m * n);
+  const out = allocateOutput(dtype, m * n);
   backend().matmul(castData(a, dtype), castData(b, dtype), out, { transA, transB, alpha: 1, beta: 0 });
   return record('matmul', [a, b], new Tensor(out, [m, n]), { transA, transB });
 }
@@ -66,7 +66,7 @@ export function linear(W: Tensor, A: Tensor, b: Tensor | null, activation: Activ
     }
   }
   const dtype = promote(promote(W.dtype, A.dtype), b?.dtype ?? W.dtype);
-  const out = allocateForGemm(dtype, n * m);
+  const out = allocateOutput(dtype, n * m);
   backend().linear(castData(W, dtype), castData(A, dtype), b && castData(b, dtype), activation, alpha, out);
   const inputs = b ? [W, A, b] : [W, A];
   return record('linear', inputs, new Tensor(out, [n, m]), { activation, alpha });

@@ -69,24 +69,38 @@ export function checkCases(backendName: string): ConformanceCase[] {
       assertEqual(op.softmax(e, 1).shape, [0, 3]);
       assertEqual(op.add(zeros([0]), ones([1])).shape, [0]);
     }),
-    // matmul and linear hand the backend uninitialized storage for large outputs (see
-    // allocateForGemm): with beta = 0 whatever `out` held, NaN included, must be overwritten.
-    c('matmul and linear overwrite a garbage-filled output (beta = 0)', () => {
+    // Large outputs reach the backend uninitialized (see allocateOutput): matmul and linear
+    // (beta = 0), unary and binary ops and activationBackward must overwrite every element.
+    c('outputs are overwritten whole: matmul, linear, unary, binary, activationBackward', () => {
       const b = getBackend();
+      const garbage = (dtype: FloatDType, n: number): FloatArray =>
+        (dtype === 'float32' ? new Float32Array(n) : new Float64Array(n)).fill(Number.NaN);
       for (const dtype of ['float32', 'float64'] as const) {
+        const tol = TOLERANCE[dtype];
         const a = fromFixture(inputs.G1, dtype);
         const g = fromFixture(inputs.G2, dtype);
-        const out = (dtype === 'float32' ? new Float32Array(a.shape[0] * g.shape[1]) : new Float64Array(a.shape[0] * g.shape[1])).fill(
-          Number.NaN,
-        );
+        const shape = [a.shape[0], g.shape[1]];
+        let out = garbage(dtype, shape[0] * shape[1]);
         b.matmul(a, g, out, { transA: false, transB: false, alpha: 1, beta: 0 });
-        assertClose(tensor(out, dtype, [a.shape[0], g.shape[1]]), expected.matmul, TOLERANCE[dtype]);
-        out.fill(Number.NaN);
+        assertClose(tensor(out, dtype, shape), expected.matmul, tol);
+        out = garbage(dtype, shape[0] * shape[1]);
         b.linear(a, g, null, 'linear', 0.01, out);
-        assertClose(tensor(out, dtype, [a.shape[0], g.shape[1]]), expected.matmul, TOLERANCE[dtype]);
-        const empty = (dtype === 'float32' ? new Float32Array(6) : new Float64Array(6)).fill(Number.NaN);
-        b.matmul(zeros([2, 0], dtype), zeros([0, 3], dtype), empty, { transA: false, transB: false, alpha: 1, beta: 0 });
-        assertClose(tensor(empty, dtype, [2, 3]), { shape: [2, 3], data: [0, 0, 0, 0, 0, 0] }, EXACT);
+        assertClose(tensor(out, dtype, shape), expected.matmul, tol);
+        out = garbage(dtype, 6);
+        b.matmul(zeros([2, 0], dtype), zeros([0, 3], dtype), out, { transA: false, transB: false, alpha: 1, beta: 0 });
+        assertClose(tensor(out, dtype, [2, 3]), [0, 0, 0, 0, 0, 0], EXACT);
+        const z = fromFixture(inputs.Z, dtype);
+        out = garbage(dtype, z.size);
+        b.unary('sigmoid', z, out, 0);
+        assertClose(tensor(out, dtype, z.shape), expected.sigmoid, tol);
+        const x = fromFixture(inputs.A, dtype);
+        const y = fromFixture(inputs.B, dtype);
+        out = garbage(dtype, x.size);
+        b.binary('add', x, y, out, x.shape);
+        assertClose(tensor(out, dtype, x.shape), expected.add, tol);
+        out = garbage(dtype, x.size);
+        b.activationBackward('relu', y, x, out, 0.01);
+        assertClose(tensor(out, dtype, x.shape), op.activationBackward('relu', y, x), tol);
       }
     }),
     c('size-1: softmax over a size-1 axis is 1, logSoftmax 0', () => {
