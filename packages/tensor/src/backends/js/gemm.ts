@@ -11,7 +11,7 @@ import { gemv, scratch, small } from './gemm-direct.ts';
  *
  * Measured on a 2-core Xeon (Node 20): 4x4, 4x8, 3x4 and 6x4 kernels all land within 10%
  * of each other, near the limit of scalar double math (V8 has 16 xmm registers, so the 4x4
- * tile already spills); 4x4 wastes least on skinny edges. Int32 index arithmetic (\`| 0\`)
+ * tile already spills); 4x4 wastes least on skinny edges. Int32 index arithmetic (`| 0`)
  * drops V8's overflow checks: 4.55 → 4.9 GFLOPS at 1024. KC = 128/192/512 measured no better;
  * NC = 512 keeps a packed slice of B in L2 (the (20,209)x(209,12288) shape: +13%).
  * Small products (the course's (4,2)x(2,400)) and vector shapes (M or N = 1) skip packing
@@ -74,7 +74,7 @@ export function gemm(
   C: FloatArray,
 ): void {
   if (M === 0 || N === 0) return;
-  // The kernels index with int32 arithmetic (\`| 0\`), which V8 compiles without overflow checks.
+  // The kernels index with int32 arithmetic (`| 0`), which V8 compiles without overflow checks.
   if (M * K > INT32_MAX || K * N > INT32_MAX || M * N > INT32_MAX) {
     throw new RangeError(`gemm: operands of ${M}x${K}, ${K}x${N} exceed 2^31 - 1 elements, the js backend's limit`);
   }
