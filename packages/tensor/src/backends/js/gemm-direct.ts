@@ -10,6 +10,7 @@ import type { FloatArray } from '../../dtype.ts';
 let row: Float64Array = new Float64Array(0);
 let vec: Float64Array = new Float64Array(0);
 const few = new Float64Array(8);
+const pair = new Float64Array(2);
 
 /** Up to this many terms, a sum over k is kept whole in registers (`fewTerms`). */
 export const FEW_K = 8;
@@ -75,6 +76,34 @@ function dot(K: number, x: FloatArray, xo: number, sx: number, y: FloatArray | F
   return s0 + s1 + (s2 + s3);
 }
 
+/**
+ * Two dot products sharing one operand: Σ_k x[xo + k·sx]·y[y1 + k] into pair[0] and the same
+ * with y[y2 + k] into pair[1], two partial sums each. Reading x once for both measured 1.7x
+ * faster than two `dot` calls on the planar net's dW1 = dZ1·Xᵀ (8 dots of 400).
+ */
+function dot2(K: number, x: FloatArray, xo: number, sx: number, y: FloatArray, y1: number, y2: number): void {
+  let s0 = 0;
+  let s1 = 0;
+  let t0 = 0;
+  let t1 = 0;
+  let k = 0;
+  for (; k + 1 < K; k += 2) {
+    const a0 = x[xo + k * sx];
+    const a1 = x[xo + (k + 1) * sx];
+    s0 += a0 * y[y1 + k];
+    s1 += a1 * y[y1 + k + 1];
+    t0 += a0 * y[y2 + k];
+    t1 += a1 * y[y2 + k + 1];
+  }
+  if (k < K) {
+    const a = x[xo + k * sx];
+    s0 += a * y[y1 + k];
+    t0 += a * y[y2 + k];
+  }
+  pair[0] = s0 + s1;
+  pair[1] = t0 + t1;
+}
+
 /** y[i·sy] += alpha·Σ_k X(i, k)·x[k·sx] with X(i, k) = X[i·si + k·sk]: the M = 1 and N = 1 shapes. */
 export function gemv(
   n: number,
@@ -93,7 +122,13 @@ export function gemv(
     vec = scratch(vec, K);
     const v = vec;
     for (let k = 0; k < K; k++) v[k] = x[k * sx];
-    for (let i = 0; i < n; i++) y[i * sy] += alpha * dot(K, X, i * si, 1, v, 0);
+    let i = 0;
+    for (; i + 1 < n; i += 2) {
+      dot2(K, v, 0, 1, X, i * si, (i + 1) * si);
+      y[i * sy] += alpha * pair[0];
+      y[(i + 1) * sy] += alpha * pair[1];
+    }
+    if (i < n) y[i * sy] += alpha * dot(K, X, i * si, 1, v, 0);
     return;
   }
   if (K <= FEW_K && sy === 1) {
@@ -164,12 +199,18 @@ export function small(
   C: FloatArray,
 ): void {
   if (sbj !== 1) {
-    // Transposed B (sbk = 1): every output is a dot product of two contiguous runs.
-    if (sak === 1) {
-      for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) C[i * N + j] += alpha * dot(K, A, i * sai, 1, B, j * sbj);
-      return;
+    // Transposed B (sbk = 1): every output is a dot product of a row of op(A) with a contiguous
+    // row of B, two outputs at a time sharing op(A)'s row.
+    for (let i = 0; i < M; i++) {
+      const c = i * N;
+      let j = 0;
+      for (; j + 1 < N; j += 2) {
+        dot2(K, A, i * sai, sak, B, j * sbj, (j + 1) * sbj);
+        C[c + j] += alpha * pair[0];
+        C[c + j + 1] += alpha * pair[1];
+      }
+      if (j < N) C[c + j] += alpha * dot(K, A, i * sai, sak, B, j * sbj);
     }
-    for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) C[i * N + j] += alpha * dot(K, A, i * sai, sak, B, j * sbj);
     return;
   }
   if (K <= FEW_K) {
