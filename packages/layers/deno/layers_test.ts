@@ -75,5 +75,7 @@ Deno.test("Adam's first step moves each weight by the learning rate against its 
   const dW = tensor([[0.5, -4, 1e-3]], 'float64');
   new Adam(0.1, { epsilon: 1e-8 }).step({ W }, { W: dW });
   const want = [1 - (0.1 * 0.5) / (0.5 + 1e-8), -2 + (0.1 * 4) / (4 + 1e-8), 3 - (0.1 * 1e-3) / (1e-3 + 1e-8)];
-  want.forEach((v, i) => assert(Math.abs(W.data[i] - v) < 1e-12, `W[${i}] = ${W.data[i]}, expected ${v}`));
+  want.forEach((v, i) => {
+    assert(Math.abs(W.data[i] - v) < 1e-12, `W[${i}] = ${W.data[i]}, expected ${v}`);
+  });
 });
