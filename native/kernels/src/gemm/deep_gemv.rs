@@ -7,7 +7,7 @@
 //! single-threaded gemv into its own partial row, then summing the partials (N values each),
 //! streams the matrix at both cores' bandwidth.
 
-use super::openblas::{single_threaded, Cblas};
+use super::openblas::{k_split, Cblas};
 use super::Gemm;
 use std::os::raw::c_int;
 
@@ -27,19 +27,14 @@ pub fn is_deep_gemv(g: &Gemm) -> bool {
 
 /// c = alpha·op(a)·op(b) + beta·c for `is_deep_gemv` shapes. Only for validated operands.
 pub fn deep_gemv<T: Cblas>(g: &Gemm, a: &[T], b: &[T], c: &mut [T]) {
-    use rayon::prelude::*;
     // The matrix (stored K x cols, row stride cols) and the vector (K contiguous values).
     let (mat, vec, cols) = if g.m == 1 { (b, a, g.n) } else { (a, b, g.m) };
-    let parts = rayon::current_num_threads().min(g.k / 1024).max(1);
-    let bounds: Vec<(usize, usize)> = (0..parts)
-        .map(|p| (g.k * p / parts, g.k * (p + 1) / parts))
-        .collect();
     // Older OpenBLAS scales y by beta = 0 as 0·y, which keeps NaN: clear it ourselves.
     if g.beta == 0.0 {
         c.iter_mut().for_each(|v| *v = T::default());
     }
-    // SAFETY (both calls): rows [k0, k1) of the stored matrix and values [k0, k1) of the vector
-    // lie inside the validated operands; each call writes `cols` values of its own output.
+    // SAFETY: rows [k0, k1) of the stored matrix and values [k0, k1) of the vector lie inside
+    // the validated operands; each call writes `cols` values of its own output.
     let run = |(k0, k1): (usize, usize), out: &mut [T], beta: f64| unsafe {
         T::gemv(
             TRANS,
@@ -53,23 +48,5 @@ pub fn deep_gemv<T: Cblas>(g: &Gemm, a: &[T], b: &[T], c: &mut [T]) {
             out.as_mut_ptr(),
         )
     };
-    let (first, rest) = bounds.split_first().expect("at least one block");
-    let partials = single_threaded(|| {
-        rayon::join(
-            || run(*first, c, g.beta),
-            || {
-                rest.par_iter()
-                    .map(|&kb| {
-                        let mut part = vec![T::default(); cols];
-                        run(kb, &mut part, 0.0);
-                        part
-                    })
-                    .collect::<Vec<_>>()
-            },
-        )
-        .1
-    });
-    for part in &partials {
-        c.iter_mut().zip(part).for_each(|(o, &v)| *o = *o + v);
-    }
+    k_split(g.k, 1024, c, g.beta, run);
 }

@@ -264,6 +264,44 @@ pub(super) fn single_threaded<R>(f: impl FnOnce() -> R) -> R {
     result
 }
 
+/// The K-split both `deep_split` and `deep_gemv` use: K cut in one block per rayon thread (at
+/// least `min_block` deep), each a single-threaded OpenBLAS call. `run(block, out, beta)` computes
+/// one block's product into `out`: the first block straight into `c` with the caller's `beta`,
+/// the others into zeroed scratch of `c`'s length, which are then summed into `c`.
+pub(super) fn k_split<T: Cblas>(
+    k: usize,
+    min_block: usize,
+    c: &mut [T],
+    beta: f64,
+    run: impl Fn((usize, usize), &mut [T], f64) + Sync,
+) {
+    use rayon::prelude::*;
+    let parts = rayon::current_num_threads().min(k / min_block).max(1);
+    let bounds: Vec<(usize, usize)> = (0..parts)
+        .map(|p| (k * p / parts, k * (p + 1) / parts))
+        .collect();
+    let (first, rest) = bounds.split_first().expect("at least one block");
+    let len = c.len();
+    let partials = single_threaded(|| {
+        rayon::join(
+            || run(*first, c, beta),
+            || {
+                rest.par_iter()
+                    .map(|&kb| {
+                        let mut part = vec![T::default(); len];
+                        run(kb, &mut part, 0.0);
+                        part
+                    })
+                    .collect::<Vec<_>>()
+            },
+        )
+        .1
+    });
+    for part in &partials {
+        c.iter_mut().zip(part).for_each(|(o, &v)| *o = *o + v);
+    }
+}
+
 impl Cblas for f32 {
     unsafe fn gemm(
         ta: c_int,
@@ -410,18 +448,13 @@ pub fn is_deep(g: &Gemm) -> bool {
 /// C = alpha·op(A)·op(B) + beta·C with K split across the rayon threads. Only for
 /// validated operands (the sub-slices below stay inside them by construction).
 pub fn deep_split<T: Cblas>(g: &Gemm, a: &[T], b: &[T], c: &mut [T]) {
-    use rayon::prelude::*;
-    let parts = rayon::current_num_threads().min(g.k / 512).max(1);
     let (ta, tb) = flags(g);
     let (lda, ldb, _) = g.leading();
-    let bounds: Vec<(usize, usize)> = (0..parts)
-        .map(|p| (g.k * p / parts, g.k * (p + 1) / parts))
-        .collect();
     // Where the K-block [k0, k1) of op(A) and op(B) starts: a column offset for a row-major
     // (m, k) A, a row offset for a stored (k, m) one; the same for B.
     let a_at = |k0: usize| if g.trans_a { k0 * g.m } else { k0 };
     let b_at = |k0: usize| if g.trans_b { k0 } else { k0 * g.n };
-    // SAFETY (both calls): the blocks use the full operands' leading dimensions, so every
+    // SAFETY (every block): the blocks use the full operands' leading dimensions, so every
     // element read lies inside `a` and `b` as validated for the whole product.
     let run = |(k0, k1): (usize, usize), out: &mut [T], beta: f64| unsafe {
         T::gemm(
@@ -440,28 +473,7 @@ pub fn deep_split<T: Cblas>(g: &Gemm, a: &[T], b: &[T], c: &mut [T]) {
             g.n as c_int,
         )
     };
-    // SAFETY: plain getters/setters of OpenBLAS's thread count; no OpenBLAS call is running.
-    let threads = unsafe { openblas_get_num_threads() };
-    unsafe { openblas_set_num_threads(1) };
-    let (first, rest) = bounds.split_first().expect("at least one block");
-    // The first block goes straight into C with the caller's beta; the others into scratch.
-    let (_, partials) = rayon::join(
-        || run(*first, c, g.beta),
-        || {
-            rest.par_iter()
-                .map(|&kb| {
-                    let mut part = vec![T::default(); g.m * g.n];
-                    run(kb, &mut part, 0.0);
-                    part
-                })
-                .collect::<Vec<_>>()
-        },
-    );
-    // SAFETY: as above.
-    unsafe { openblas_set_num_threads(threads) };
-    for part in &partials {
-        c.iter_mut().zip(part).for_each(|(o, &v)| *o = *o + v);
-    }
+    k_split(g.k, 512, c, g.beta, run);
 }
 
 /// A wide product: few rows, short inner dimension, many columns, like
@@ -502,31 +514,28 @@ pub fn wide_split<T: Cblas>(g: &Gemm, a: &[T], b: &[T], c: &mut [T]) {
     // a row offset for a stored (n, k) one.
     let b_at = |n0: usize| if g.trans_b { n0 * g.k } else { n0 };
     let out = Out(c.as_mut_ptr());
-    // SAFETY: plain getters/setters of OpenBLAS's thread count; no OpenBLAS call is running.
-    let threads = unsafe { openblas_get_num_threads() };
-    unsafe { openblas_set_num_threads(1) };
-    bounds.par_iter().for_each(|&(n0, n1)| {
-        // SAFETY: block [n0, n1) reads B's columns n0..n1 and writes C's columns n0..n1 with
-        // the full leading dimensions, so it stays inside the validated operands, and the
-        // blocks write disjoint columns of C.
-        unsafe {
-            T::gemm(
-                ta,
-                tb,
-                g.m as c_int,
-                (n1 - n0) as c_int,
-                g.k as c_int,
-                g.alpha,
-                a,
-                lda as c_int,
-                &b[b_at(n0)..],
-                ldb as c_int,
-                g.beta,
-                out.column(n0),
-                ldc as c_int,
-            )
-        }
+    single_threaded(|| {
+        bounds.par_iter().for_each(|&(n0, n1)| {
+            // SAFETY: block [n0, n1) reads B's columns n0..n1 and writes C's columns n0..n1 with
+            // the full leading dimensions, so it stays inside the validated operands, and the
+            // blocks write disjoint columns of C.
+            unsafe {
+                T::gemm(
+                    ta,
+                    tb,
+                    g.m as c_int,
+                    (n1 - n0) as c_int,
+                    g.k as c_int,
+                    g.alpha,
+                    a,
+                    lda as c_int,
+                    &b[b_at(n0)..],
+                    ldb as c_int,
+                    g.beta,
+                    out.column(n0),
+                    ldc as c_int,
+                )
+            }
+        })
     });
-    // SAFETY: as above.
-    unsafe { openblas_set_num_threads(threads) };
 }
