@@ -36,8 +36,8 @@ export interface InitReply {
   environment: string[];
 }
 
-// Compiled (dist/*.js) as the bench runs; the .ts form when a test imports the sources.
-const childScript = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './child.ts' : './child.js', import.meta.url));
+// The bench runs compiled (dist/), so the child is dist/child.js beside this file.
+const childScript = fileURLToPath(new URL('./child.js', import.meta.url));
 
 export class IsolatedRunner {
   readonly report: RunnerReport;

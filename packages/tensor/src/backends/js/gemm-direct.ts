@@ -6,16 +6,16 @@ import type { FloatArray } from '../../dtype.ts';
  * (4,400)x(400,2)). They read the operands in place, without packing, and keep sums in doubles.
  */
 
+/** Up to this many terms, a sum over k is kept whole in registers (`fewTerms`). */
+const FEW_K = 8;
+
 // Module-level scratch, grown on demand: no allocation per call on the hot path.
 let row: Float64Array = new Float64Array(0);
 let vec: Float64Array = new Float64Array(0);
-const few = new Float64Array(8);
+const few = new Float64Array(FEW_K);
 const pair = new Float64Array(2);
 
-/** Up to this many terms, a sum over k is kept whole in registers (`fewTerms`). */
-export const FEW_K = 8;
-
-export function scratch(buffer: Float64Array, size: number): Float64Array {
+function scratch(buffer: Float64Array, size: number): Float64Array {
   return buffer.length >= size ? buffer : new Float64Array(Math.max(size, buffer.length * 2));
 }
 
@@ -60,7 +60,7 @@ function fewTerms(n: number, K: number, alpha: number, a: Float64Array, X: Float
 }
 
 /** Σ_k x[xo + k·sx]·y[yo + k] with four partial sums (one chain is add-latency bound: 2x slower). */
-function dot(K: number, x: FloatArray, xo: number, sx: number, y: FloatArray | Float64Array, yo: number): number {
+function dot(K: number, x: FloatArray, xo: number, sx: number, y: FloatArray, yo: number): number {
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
