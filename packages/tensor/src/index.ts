@@ -9,6 +9,7 @@ export { type GradCheckResult, gradCheck } from './autodiff/gradcheck.ts';
 export type { Activation, AdamStep, Backend, BackendCore, BackendOptional, BinaryOp, Gemm, ReduceOp, UnaryOp } from './backend.ts';
 export { defineBackend } from './backend-defaults.ts';
 export { jsBackend } from './backends/js/index.ts';
+export { getThreads, setThreads, threadInfo } from './backends/js/threads/pool.ts';
 export { arange, eye, full, linspace, type NestedArray, ones, onesLike, scalar, tensor, zeros, zerosLike } from './creation.ts';
 export { type DType, type FloatArray, type FloatDType, promote, type TypedArray } from './dtype.ts';
 export { BackendError, DTypeError, NeuriteError, ShapeError, ValueError } from './errors.ts';

@@ -184,7 +184,7 @@ export function gemv(
   for (let i = 0; i < n; i++) y[i * sy] += alpha * acc[i];
 }
 
-/** Direct loops for tiny or shallow products. */
+/** Direct loops for tiny or shallow products; C(i, j) = C[i·ldc + j]. */
 export function small(
   M: number,
   N: number,
@@ -197,12 +197,13 @@ export function small(
   sbk: number,
   sbj: number,
   C: FloatArray,
+  ldc: number,
 ): void {
   if (sbj !== 1) {
     // Transposed B (sbk = 1): every output is a dot product of a row of op(A) with a contiguous
     // row of B, two outputs at a time sharing op(A)'s row.
     for (let i = 0; i < M; i++) {
-      const c = i * N;
+      const c = i * ldc;
       let j = 0;
       for (; j + 1 < N; j += 2) {
         dot2(K, A, i * sai, sak, B, j * sbj, (j + 1) * sbj);
@@ -216,7 +217,7 @@ export function small(
   if (K <= FEW_K) {
     for (let i = 0; i < M; i++) {
       for (let k = 0; k < K; k++) few[k] = A[i * sai + k * sak];
-      fewTerms(N, K, alpha, few, B, sbk, C, i * N);
+      fewTerms(N, K, alpha, few, B, sbk, C, i * ldc);
     }
     return;
   }
@@ -231,7 +232,7 @@ export function small(
       const b = k * sbk;
       for (let j = 0; j < N; j++) acc[j] += aik * B[b + j];
     }
-    const c = i * N;
+    const c = i * ldc;
     for (let j = 0; j < N; j++) C[c + j] += alpha * acc[j];
   }
 }
