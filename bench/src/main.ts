@@ -26,7 +26,7 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  console.log('bench [--quick] [--only <substring> ...] [--runners js,native,tfjs-cpu,tfjs-wasm,numpy] [--real-data]');
+  console.log('bench [--quick] [--only <substring> ...] [--runners js,js-1t,native,tfjs-cpu,tfjs-wasm,numpy] [--real-data]');
   console.log(`workloads:\n${workloads.map((w) => `  ${w.id}  ${w.title}`).join('\n')}`);
   process.exit(0);
 }
