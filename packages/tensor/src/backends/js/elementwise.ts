@@ -3,7 +3,7 @@ import type { FloatArray, TypedArray } from '../../dtype.ts';
 import { broadcastStrides, type Shape } from '../../shape.ts';
 import type { Tensor } from '../../tensor.ts';
 import { forEachRun } from './strided.ts';
-import { tanh32 } from './tanh32.ts';
+import { sigmoid32, tanh32 } from './math32.ts';
 
 /**
  * Never NaN: for z = -1000, e^1000 overflows to Infinity and 1 / Infinity is exactly 0;
@@ -41,10 +41,11 @@ export function unary(op: UnaryOp, x: Tensor, out: FloatArray, alpha: number): v
       for (let i = 0; i < n; i++) out[i] = a[i] > 0 ? 1 : a[i] < 0 ? -1 : a[i];
       return;
     case 'sigmoid':
-      for (let i = 0; i < n; i++) out[i] = 1 / (1 + Math.exp(-a[i]));
+      // float32 results take math32's inline versions: faster than Math's, the same float32 values.
+      if (out instanceof Float32Array) for (let i = 0; i < n; i++) out[i] = sigmoid32(a[i]);
+      else for (let i = 0; i < n; i++) out[i] = 1 / (1 + Math.exp(-a[i]));
       return;
     case 'tanh':
-      // float32 results take tanh32: 1.45x faster than Math.tanh, the same float32 values.
       if (out instanceof Float32Array) for (let i = 0; i < n; i++) out[i] = tanh32(a[i]);
       else for (let i = 0; i < n; i++) out[i] = Math.tanh(a[i]);
       return;

@@ -3,7 +3,7 @@ import type { FloatArray } from '../../dtype.ts';
 import type { Tensor } from '../../tensor.ts';
 import { sigmoidScalar } from './elementwise.ts';
 import { gemm } from './gemm.ts';
-import { tanh32 } from './tanh32.ts';
+import { sigmoid32, tanh32 } from './math32.ts';
 
 /** Z = W·A into out, then bias and activation in the same pass over out. */
 export function linear(W: Tensor, A: Tensor, b: Tensor | null, act: Activation, alpha: number, out: FloatArray): void {
@@ -19,10 +19,11 @@ export function linear(W: Tensor, A: Tensor, b: Tensor | null, act: Activation, 
         for (let j = row; j < row + m; j++) out[j] += br;
         break;
       case 'sigmoid':
-        for (let j = row; j < row + m; j++) out[j] = sigmoidScalar(out[j] + br);
+        // float32 results take math32's inline versions (faster than Math's, the same float32 values).
+        if (out instanceof Float32Array) for (let j = row; j < row + m; j++) out[j] = sigmoid32(out[j] + br);
+        else for (let j = row; j < row + m; j++) out[j] = sigmoidScalar(out[j] + br);
         break;
       case 'tanh':
-        // float32 results take tanh32 (faster than Math.tanh, the same float32 values).
         if (out instanceof Float32Array) for (let j = row; j < row + m; j++) out[j] = tanh32(out[j] + br);
         else for (let j = row; j < row + m; j++) out[j] = Math.tanh(out[j] + br);
         break;
