@@ -2,8 +2,8 @@ import type { BinaryOp, UnaryOp } from '../../backend.ts';
 import type { FloatArray, TypedArray } from '../../dtype.ts';
 import { broadcastStrides, type Shape } from '../../shape.ts';
 import type { Tensor } from '../../tensor.ts';
-import { forEachRun } from './strided.ts';
 import { sigmoid32, tanh32 } from './math32.ts';
+import { forEachRun } from './strided.ts';
 
 /**
  * Never NaN: for z = -1000, e^1000 overflows to Infinity and 1 / Infinity is exactly 0;
