@@ -191,3 +191,44 @@ describe('large GEMM outputs (uninitialized storage under Node)', () => {
     }
   });
 });
+
+describe('linear with few inputs per unit (one pass per row, k = 1 to 4)', () => {
+  it('equals W·A + b followed by the activation, computed here term by term, for k = 1 to 5', () => {
+    const acts = {
+      linear: (z: number) => z,
+      sigmoid: (z: number) => 1 / (1 + Math.exp(-z)),
+      tanh: Math.tanh,
+      relu: (z: number) => Math.max(z, 0),
+      leakyRelu: (z: number) => (z < 0 ? 0.1 * z : z),
+    };
+    const value = (i: number) => Math.sin(1.7 * i + 0.3) * 3;
+    for (const k of [1, 2, 3, 4, 5]) {
+      const [n, m] = [3, 37];
+      const W = tensor(
+        Array.from({ length: n }, (_, r) => Array.from({ length: k }, (_, c) => value(r * k + c))),
+        'float64',
+      );
+      const A = tensor(
+        Array.from({ length: k }, (_, c) => Array.from({ length: m }, (_, j) => value(100 + c * m + j))),
+        'float64',
+      );
+      const b = tensor(
+        Array.from({ length: n }, (_, r) => [value(500 + r)]),
+        'float64',
+      );
+      for (const [name, g] of Object.entries(acts)) {
+        const got = linear(W, A, b, name as keyof typeof acts, 0.1).data;
+        let worst = 0;
+        for (let r = 0; r < n; r++) {
+          for (let j = 0; j < m; j++) {
+            let z = 0;
+            for (let c = 0; c < k; c++) z += (W.data[r * k + c] as number) * (A.data[c * m + j] as number);
+            const want = g(z + (b.data[r] as number));
+            worst = Math.max(worst, Math.abs((got[r * m + j] as number) - want) / Math.max(1, Math.abs(want)));
+          }
+        }
+        expect(worst, `k = ${k}, ${name}`).toBeLessThan(1e-14);
+      }
+    }
+  });
+});

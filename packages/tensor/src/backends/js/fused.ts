@@ -9,36 +9,76 @@ import { sigmoid32, tanh32 } from './math32.ts';
 export function linear(W: Tensor, A: Tensor, b: Tensor | null, act: Activation, alpha: number, out: FloatArray): void {
   const [n, k] = W.shape;
   const m = A.shape[1];
+  const bias = b?.data as FloatArray | undefined;
+  if (k >= 1 && k <= 4) {
+    // Few inputs per unit (the planar net's 2, and 4 into its output): W·A + b in one pass
+    // per row, written rather than accumulated into a zeroed GEMM output, then activated.
+    affineFew(n, m, k, W.data as FloatArray, A.data as FloatArray, bias, out);
+    for (let r = 0; r < n; r++) activate(act, alpha, out, r * m, m, 0);
+    return;
+  }
   gemm(false, false, n, m, k, 1, W.data as FloatArray, A.data as FloatArray, 0, out);
-  const bias = b?.data;
+  for (let r = 0; r < n; r++) activate(act, alpha, out, r * m, m, bias ? bias[r] : 0);
+}
+
+/** out[j] = g(out[j] + br) for j in [row, row + m). */
+function activate(act: Activation, alpha: number, out: FloatArray, row: number, m: number, br: number): void {
+  switch (act) {
+    case 'linear':
+      if (br !== 0) for (let j = row; j < row + m; j++) out[j] += br;
+      return;
+    case 'sigmoid':
+      // float32 results take math32's inline versions (faster than Math's, the same float32 values).
+      if (out instanceof Float32Array) for (let j = row; j < row + m; j++) out[j] = sigmoid32(out[j] + br);
+      else for (let j = row; j < row + m; j++) out[j] = sigmoidScalar(out[j] + br);
+      return;
+    case 'tanh':
+      if (out instanceof Float32Array) for (let j = row; j < row + m; j++) out[j] = tanh32(out[j] + br);
+      else for (let j = row; j < row + m; j++) out[j] = Math.tanh(out[j] + br);
+      return;
+    case 'relu':
+      for (let j = row; j < row + m; j++) {
+        const z = out[j] + br;
+        out[j] = z < 0 ? 0 : z;
+      }
+      return;
+    case 'leakyRelu':
+      for (let j = row; j < row + m; j++) {
+        const z = out[j] + br;
+        out[j] = z < 0 ? alpha * z : z;
+      }
+      return;
+  }
+}
+
+/** out = W·A + b for W of (n, k), k from 1 to 4, A of (k, m): the k terms summed in order, then b. */
+function affineFew(n: number, m: number, k: number, W: FloatArray, A: FloatArray, bias: FloatArray | undefined, out: FloatArray): void {
   for (let r = 0; r < n; r++) {
+    const w = r * k;
     const br = bias ? bias[r] : 0;
-    const row = r * m;
-    switch (act) {
-      case 'linear':
-        for (let j = row; j < row + m; j++) out[j] += br;
+    const o = r * m;
+    const w0 = W[w];
+    switch (k) {
+      case 1:
+        for (let j = 0; j < m; j++) out[o + j] = w0 * A[j] + br;
         break;
-      case 'sigmoid':
-        // float32 results take math32's inline versions (faster than Math's, the same float32 values).
-        if (out instanceof Float32Array) for (let j = row; j < row + m; j++) out[j] = sigmoid32(out[j] + br);
-        else for (let j = row; j < row + m; j++) out[j] = sigmoidScalar(out[j] + br);
+      case 2: {
+        const w1 = W[w + 1];
+        for (let j = 0; j < m; j++) out[o + j] = w0 * A[j] + w1 * A[m + j] + br;
         break;
-      case 'tanh':
-        if (out instanceof Float32Array) for (let j = row; j < row + m; j++) out[j] = tanh32(out[j] + br);
-        else for (let j = row; j < row + m; j++) out[j] = Math.tanh(out[j] + br);
+      }
+      case 3: {
+        const w1 = W[w + 1];
+        const w2 = W[w + 2];
+        for (let j = 0; j < m; j++) out[o + j] = w0 * A[j] + w1 * A[m + j] + w2 * A[2 * m + j] + br;
         break;
-      case 'relu':
-        for (let j = row; j < row + m; j++) {
-          const z = out[j] + br;
-          out[j] = z < 0 ? 0 : z;
-        }
-        break;
-      case 'leakyRelu':
-        for (let j = row; j < row + m; j++) {
-          const z = out[j] + br;
-          out[j] = z < 0 ? alpha * z : z;
-        }
-        break;
+      }
+      default: {
+        const w1 = W[w + 1];
+        const w2 = W[w + 2];
+        const w3 = W[w + 3];
+        for (let j = 0; j < m; j++) out[o + j] = w0 * A[j] + w1 * A[m + j] + w2 * A[2 * m + j] + w3 * A[3 * m + j] + br;
+      }
     }
   }
 }

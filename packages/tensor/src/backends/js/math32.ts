@@ -7,30 +7,28 @@
  * when the exact value lies within 1e-12 of a rounding boundary. float64 outputs keep Math's,
  * with which the course's published float64 costs were reproduced.
  *
- * Both reduce e^y to 2^k·e^r with |r| <= ln2/2 and sum e^r's Taylor series in Estrin's scheme
- * (a short dependency chain). Its coefficients are multiplications by reciprocals, never
- * divisions: V8 keeps `r / 6` a division (not exact as a product), and five of them made tanh
- * 1.3x slower (17 against 13 µs for the planar net's 1600 values).
+ * Both need e^y for y >= 0: y = (64m + j)·ln2/64 + r with |r| <= ln2/128, so that
+ * e^y = 2^m · 2^(j/64) · e^r, two table lookups and a degree-5 series (error < 1e-13). The
+ * plain reduction to |r| <= ln2/2 needed a degree-10 series: 1.35x slower on the planar net's
+ * 1600 tanh values. Series coefficients are products by reciprocals, never divisions: V8
+ * keeps `r / 6` a division (a product would not be exact).
  */
 
-/** 2^k for k = 0..60, read from a table instead of assembled from bits. */
-const POW2 = new Float64Array(61).map((_, i) => 2 ** i);
-/** 2^-k for k = 0..180. */
-const POW2_NEG = new Float64Array(181).map((_, i) => 2 ** -i);
-const LN2_HI = 0.6931471803691238;
-const LN2_LO = 1.9082149292705877e-10;
+/** 2^m for m = 0..180. */
+const POW2 = new Float64Array(181).map((_, m) => 2 ** m);
+/** 2^(j/64) for j = 0..63. */
+const POW2_64THS = new Float64Array(64).map((_, j) => 2 ** (j / 64));
+const SCALE = 64 / Math.LN2;
+// ln2/64 in two parts (fdlibm's ln2_hi has 21 trailing zero bits: k·hi is exact).
+const LN2_64_HI = 0.6931471803691238 / 64;
+const LN2_64_LO = 1.9082149292705877e-10 / 64;
 
-/** e^r for |r| <= ln2/2, to r^10 (truncation < 3e-13 relative). */
-function expReduced(r: number): number {
-  const r2 = r * r;
-  const r4 = r2 * r2;
-  return (
-    1 +
-    r +
-    r2 * (0.5 + r * (1 / 6)) +
-    r4 * (1 / 24 + r * (1 / 120) + r2 * (1 / 720 + r * (1 / 5040))) +
-    r4 * r4 * (1 / 40320 + r * (1 / 362880) + r2 * (1 / 3628800))
-  );
+/** e^y for 0 <= y < 124 (2^180 > e^124). */
+function expPositive(y: number): number {
+  const k = (y * SCALE + 0.5) | 0;
+  const r = y - k * LN2_64_HI - k * LN2_64_LO;
+  const p = 1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120)))));
+  return p * POW2_64THS[k & 63] * POW2[k >> 6];
 }
 
 /** tanh(x) for float32 results. */
@@ -42,12 +40,11 @@ export function tanh32(x: number): number {
     const x2 = x * x;
     return x * (1 + x2 * (-1 / 3 + x2 * (2 / 15 + x2 * (-17 / 315 + x2 * (62 / 2835 + x2 * (-1382 / 155925))))));
   }
-  // From |x| = 20 on tanh is 1 to double precision; NaN stays NaN.
+  // From |x| = 20 on tanh is 1 to double precision; NaN stays NaN. (A trained net saturates
+  // half its units in no predictable order, the planar net 827 of 1600, yet this early return
+  // still beat clamping and running the series on them: 11.8 against 15.5 µs.)
   if (!(ax < 20)) return ax === ax ? (x > 0 ? 1 : -1) : x;
-  // e = e^(2|x|) = 2^k·e^r.
-  const y = 2 * ax;
-  const k = (y * Math.LOG2E + 0.5) | 0;
-  const e = expReduced(y - k * LN2_HI - k * LN2_LO) * POW2[k];
+  const e = expPositive(2 * ax);
   const t = (e - 1) / (e + 1);
   return x < 0 ? -t : t;
 }
@@ -55,13 +52,10 @@ export function tanh32(x: number): number {
 /** 1 / (1 + e^-z) for float32 results. */
 export function sigmoid32(z: number): number {
   const az = Math.abs(z);
-  // Beyond |z| = 120, e^-|z| < 1e-52: sigmoid is 1 to double precision, or below float32's
-  // smallest value (0 once stored). NaN stays NaN.
+  // Beyond |z| = 120 sigmoid is 1 to double precision, or far below float32's smallest value
+  // (0 once stored). NaN stays NaN.
   if (!(az < 120)) return az === az ? (z > 0 ? 1 : 0) : z;
-  // u = e^-|z| = 2^-k·e^r, then sigmoid(|z|) = 1/(1 + u) and sigmoid(-|z|) = u/(1 + u).
-  const y = az * Math.LOG2E;
-  const k = (y + 0.5) | 0;
-  const u = expReduced(k * LN2_HI - az + k * LN2_LO) * POW2_NEG[k];
-  const s = 1 / (1 + u);
-  return z < 0 ? u * s : s;
+  // With E = e^|z|: sigmoid(|z|) = E/(E + 1), sigmoid(-|z|) = 1/(E + 1).
+  const E = expPositive(az);
+  return (z < 0 ? 1 : E) / (E + 1);
 }
