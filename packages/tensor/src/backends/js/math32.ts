@@ -4,7 +4,9 @@
  * V8 runs Math.tanh and Math.exp as out-of-line calls into its fdlibm port. These inline
  * versions stay within 1e-12 relative of them (test/math32.test.ts), far inside float32's 6e-8
  * rounding step, so stored to a Float32Array they give Math's float32 value, or its neighbour
- * when the exact value lies within 1e-12 of a rounding boundary. float64 outputs keep Math's,
+ * when the exact value lies within 1e-12 of a rounding boundary. Where the float32 value is
+ * exactly ±1 (tanh beyond |x| = 9.1, sigmoid beyond z = 17.5: 1 - f < 2^-25) they return it
+ * straight away, the one place they leave double precision. float64 outputs keep Math's,
  * with which the course's published float64 costs were reproduced.
  *
  * Both need e^y for y >= 0: y = (64m + j)·ln2/64 + r with |r| <= ln2/128, so that
@@ -40,10 +42,10 @@ export function tanh32(x: number): number {
     const x2 = x * x;
     return x * (1 + x2 * (-1 / 3 + x2 * (2 / 15 + x2 * (-17 / 315 + x2 * (62 / 2835 + x2 * (-1382 / 155925))))));
   }
-  // From |x| = 20 on tanh is 1 to double precision; NaN stays NaN. (A trained net saturates
-  // half its units in no predictable order, the planar net 827 of 1600, yet this early return
-  // still beat clamping and running the series on them: 11.8 against 15.5 µs.)
-  if (!(ax < 20)) return ax === ax ? (x > 0 ? 1 : -1) : x;
+  // From |x| = 9.1 on, tanh rounds to ±1 in float32; NaN stays NaN. A trained net saturates
+  // many units (the planar net: 1200 of its 1600 values past 9.1): returning early beat
+  // clamping and running the series on them, 9.5 against 15.5 µs, even in no predictable order.
+  if (!(ax < 9.1)) return ax === ax ? (x > 0 ? 1 : -1) : x;
   const e = expPositive(2 * ax);
   const t = (e - 1) / (e + 1);
   return x < 0 ? -t : t;
@@ -52,9 +54,10 @@ export function tanh32(x: number): number {
 /** 1 / (1 + e^-z) for float32 results. */
 export function sigmoid32(z: number): number {
   const az = Math.abs(z);
-  // Beyond |z| = 120 sigmoid is 1 to double precision, or far below float32's smallest value
-  // (0 once stored). NaN stays NaN.
-  if (!(az < 120)) return az === az ? (z > 0 ? 1 : 0) : z;
+  // From z = 17.5 on, sigmoid rounds to 1 in float32; below -120 it is far under float32's
+  // smallest value (0 once stored). NaN stays NaN.
+  if (z > 17.5) return 1;
+  if (!(z > -120)) return z === z ? 0 : z;
   // With E = e^|z|: sigmoid(|z|) = E/(E + 1), sigmoid(-|z|) = 1/(E + 1).
   const E = expPositive(az);
   return (z < 0 ? 1 : E) / (E + 1);
