@@ -99,6 +99,9 @@ const shapes: Dims[] = [
   // The planar net's (4,2)x(2,400) and (1,4)x(4,400), scaled down.
   [4, 40, 2],
   [1, 40, 4],
+  // The planar net's dW1 = dZ1·Xᵀ (4x2 dot-product blocks with transB) and ragged neighbours.
+  [4, 2, 400],
+  [7, 3, 50],
   // Vector shapes: logistic regression's w·X and X·dZᵀ.
   [1, 9, 70],
   [70, 1, 9],

@@ -14,6 +14,7 @@ let row: Float64Array = new Float64Array(0);
 let vec: Float64Array = new Float64Array(0);
 const few = new Float64Array(FEW_K);
 const pair = new Float64Array(2);
+const block = new Float64Array(8);
 
 function scratch(buffer: Float64Array, size: number): Float64Array {
   return buffer.length >= size ? buffer : new Float64Array(Math.max(size, buffer.length * 2));
@@ -102,6 +103,31 @@ function dot2(K: number, x: FloatArray, xo: number, sx: number, y: FloatArray, y
   }
   pair[0] = s0 + s1;
   pair[1] = t0 + t1;
+}
+
+/**
+ * The 4x2 block of dot products of op(A)'s rows i..i+3 (A[a + r·sai + k·sak]) with B's rows
+ * j, j+1 (B[b + k], B[b + sbj + k]) into `block`, row by row: each value read once for the
+ * block rather than once per pair (the planar net's dW1 = dZ1·Xᵀ: 2.5 -> 1.3 µs).
+ */
+// biome-ignore format: the eight sums read best as a grid
+function dot4x2(K: number, A: FloatArray, a: number, sai: number, sak: number, B: FloatArray, b: number, sbj: number): void {
+  let s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;
+  const a1 = a + sai;
+  const a2 = a1 + sai;
+  const a3 = a2 + sai;
+  const b1 = b + sbj;
+  for (let k = 0; k < K; k++) {
+    const ak = k * sak;
+    const x0 = B[b + k];
+    const x1 = B[b1 + k];
+    const v0 = A[a + ak]; s00 += v0 * x0; s01 += v0 * x1;
+    const v1 = A[a1 + ak]; s10 += v1 * x0; s11 += v1 * x1;
+    const v2 = A[a2 + ak]; s20 += v2 * x0; s21 += v2 * x1;
+    const v3 = A[a3 + ak]; s30 += v3 * x0; s31 += v3 * x1;
+  }
+  block[0] = s00; block[1] = s01; block[2] = s10; block[3] = s11;
+  block[4] = s20; block[5] = s21; block[6] = s30; block[7] = s31;
 }
 
 /** y[i·sy] += alpha·Σ_k X(i, k)·x[k·sx] with X(i, k) = X[i·si + k·sk]: the M = 1 and N = 1 shapes. */
@@ -201,8 +227,21 @@ export function small(
 ): void {
   if (sbj !== 1) {
     // Transposed B (sbk = 1): every output is a dot product of a row of op(A) with a contiguous
-    // row of B, two outputs at a time sharing op(A)'s row.
-    for (let i = 0; i < M; i++) {
+    // row of B: 4x2 blocks, then the rows left two outputs at a time sharing op(A)'s row.
+    let i = 0;
+    for (; i + 3 < M; i += 4) {
+      let j = 0;
+      for (; j + 1 < N; j += 2) {
+        dot4x2(K, A, i * sai, sai, sak, B, j * sbj, sbj);
+        for (let r = 0; r < 4; r++) {
+          const c = (i + r) * ldc + j;
+          C[c] += alpha * block[2 * r];
+          C[c + 1] += alpha * block[2 * r + 1];
+        }
+      }
+      if (j < N) for (let r = 0; r < 4; r++) C[(i + r) * ldc + j] += alpha * dot(K, A, (i + r) * sai, sak, B, j * sbj);
+    }
+    for (; i < M; i++) {
       const c = i * ldc;
       let j = 0;
       for (; j + 1 < N; j += 2) {
