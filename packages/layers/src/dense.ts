@@ -19,6 +19,12 @@ import { ModelError } from './errors.ts';
 import { getInitializer, type Initializer, type InitializerConfig, type InitializerName } from './initializers.ts';
 import { ACTIVATIONS, type ActivationName, type Layer, type LayerCache, type LayerConfig } from './layer.ts';
 
+/** The activation of the Dense layer under this one, for the fused backward step. */
+export interface BelowActivation {
+  activation: Exclude<ActivationName, 'softmax'>;
+  alpha: number;
+}
+
 export interface DenseOptions {
   activation?: ActivationName;
   /** leakyRelu's slope for z < 0. */
@@ -147,7 +153,12 @@ export class Dense implements Layer {
     return A;
   }
 
-  backward(dA: Tensor, needInput: boolean, reuse: boolean, l2: number): Tensor | null {
+  /**
+   * With `below` (the training fast path, `reuse`), the gradient returned is the layer below's
+   * dZ rather than its dA: backend.linearBackward applies below's activation slope in the same
+   * step, and Sequential hands it to below's backwardFromZ.
+   */
+  backward(dA: Tensor, needInput: boolean, reuse: boolean, l2: number, below?: BelowActivation): Tensor | null {
     const A = this.requireCache();
     if (dA.shape[0] !== A.shape[0] || dA.shape[1] !== A.shape[1]) {
       throw new ShapeError(
@@ -163,14 +174,14 @@ export class Dense implements Layer {
       getBackend().activationBackward(this.activation, dA, A, dZ.data as FloatArray, this.alpha);
     }
     if (reuse) this.dZ = dZ;
-    return this.backwardFromZ(dZ, needInput, reuse, l2);
+    return this.backwardFromZ(dZ, needInput, reuse, l2, below);
   }
 
   /**
    * The backward pass from dZ, for an output activation fused with its loss
    * (sigmoid + cross-entropy: dZ = A − Y).
    */
-  backwardFromZ(dZ: Tensor, needInput: boolean, reuse: boolean, l2: number): Tensor | null {
+  backwardFromZ(dZ: Tensor, needInput: boolean, reuse: boolean, l2: number, below?: BelowActivation): Tensor | null {
     this.requireCache();
     const W = this.weights();
     const A_prev = this.A_prev as Tensor;
@@ -197,7 +208,8 @@ export class Dense implements Layer {
     }
     if (!needInput) return null;
     this.dA_prev = reuseBuffer(this.dA_prev, [W.shape[1], m], dtype);
-    backend.matmul(W, dZ, this.dA_prev.data as FloatArray, { transA: true, transB: false, alpha: 1, beta: 0 });
+    if (below) backend.linearBackward(W, dZ, A_prev, below.activation, below.alpha, this.dA_prev.data as FloatArray);
+    else backend.matmul(W, dZ, this.dA_prev.data as FloatArray, { transA: true, transB: false, alpha: 1, beta: 0 });
     return this.dA_prev;
   }
 

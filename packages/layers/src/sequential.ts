@@ -191,15 +191,30 @@ export class Sequential {
         `backward: Y must have the output's shape ${formatShape(AL.shape)}, received ${Y instanceof Tensor ? formatShape(Y.shape) : typeof Y}`,
       );
     }
-    let dA: Tensor | null;
-    let start = this.layers.length - 1;
+    let grad: Tensor | null;
+    // Whether `grad` is the current layer's dZ (fused loss, or the fused step above) or its dA.
+    let isZ = false;
     if (last instanceof Dense && loss.fusedActivation !== null && loss.fusedActivation === last.activation) {
       const dZ = dZBuffer ?? new Tensor(AL.dtype === 'float64' ? new Float64Array(AL.size) : new Float32Array(AL.size), AL.shape);
-      for (let i = 0; i < AL.size; i++) dZ.data[i] = AL.data[i] - Y.data[i];
-      dA = last.backwardFromZ(dZ, start > 0, reuse, l2);
-      start--;
-    } else dA = loss.gradient(AL, Y.dtype === AL.dtype ? Y : Y.cast(AL.dtype), dZBuffer);
-    for (let l = start; l >= 0 && dA; l--) dA = this.layers[l].backward(dA, l > 0, reuse, l2);
+      const [dz, a, y] = [dZ.data, AL.data, Y.data];
+      for (let i = 0; i < a.length; i++) dz[i] = a[i] - y[i];
+      grad = dZ;
+      isZ = true;
+    } else grad = loss.gradient(AL, Y.dtype === AL.dtype ? Y : Y.cast(AL.dtype), dZBuffer);
+    for (let l = this.layers.length - 1; l >= 0 && grad; l--) {
+      const layer = this.layers[l];
+      if (!(layer instanceof Dense)) {
+        grad = layer.backward(grad, l > 0, reuse, l2);
+        isZ = false;
+        continue;
+      }
+      // Training fast path: a Dense layer over another one hands it dZ directly.
+      const under = reuse && l > 0 ? this.layers[l - 1] : undefined;
+      const below =
+        under instanceof Dense && under.activation !== 'softmax' ? { activation: under.activation, alpha: under.alpha } : undefined;
+      grad = isZ ? layer.backwardFromZ(grad, l > 0, reuse, l2, below) : layer.backward(grad, l > 0, reuse, l2, below);
+      isZ = below !== undefined;
+    }
   }
 
   /** AL, the output probabilities (or values for a linear output). */

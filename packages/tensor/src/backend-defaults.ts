@@ -99,6 +99,11 @@ export function defineBackend(impl: BackendCore & Partial<BackendOptional>): Bac
       if (act === 'linear') out.set(zb.data);
       else core.unary(act, zb, out, alpha);
     },
+    linearBackward(W, dZ, A_prev, act, alpha, out) {
+      const dA = new Tensor(allocate(W.dtype === 'float64' ? 'float64' : 'float32', out.length), A_prev.shape);
+      core.matmul(W, dZ, dA.data as FloatArray, { transA: true, transB: false, alpha: 1, beta: 0 });
+      backend.activationBackward(act, dA, A_prev, out, alpha);
+    },
     sgdUpdate(param, grad, lr) {
       for (let i = 0; i < param.length; i++) param[i] -= lr * grad[i];
     },

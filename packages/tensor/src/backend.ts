@@ -78,6 +78,11 @@ export interface BackendOptional {
   logSoftmax(x: Tensor, axis: number, out: FloatArray): void;
   /** The Dense hot path: out = g(W·A + b), b of shape (n, 1) or null. */
   linear(W: Tensor, A: Tensor, b: Tensor | null, act: Activation, alpha: number, out: FloatArray): void;
+  /**
+   * Its backward hot path: out = (Wᵀ·dZ) ⊙ g'(A_prev), the gradient of the layer below with
+   * respect to its Z, with g' from its saved output A_prev (as activationBackward).
+   */
+  linearBackward(W: Tensor, dZ: Tensor, A_prev: Tensor, act: Activation, alpha: number, out: FloatArray): void;
   /** In place: param -= lr * grad. */
   sgdUpdate(param: FloatArray, grad: FloatArray, lr: number): void;
   /** In place Adam with bias correction; m and v are updated too. */

@@ -69,6 +69,50 @@ export function checkCases(backendName: string): ConformanceCase[] {
       assertEqual(op.softmax(e, 1).shape, [0, 3]);
       assertEqual(op.add(zeros([0]), ones([1])).shape, [0]);
     }),
+    // The fused Dense backward step, against its definition written out here: (Wᵀ·dZ)[r, j]
+    // summed term by term, times g' from the saved output A_prev. Four units or fewer and more
+    // (the js backend's two paths), every activation, both dtypes; outputs start as NaN.
+    c("linearBackward: (Wᵀ·dZ) ⊙ g'(A_prev) for every activation", () => {
+      const b = getBackend();
+      const value = (i: number) => Math.sin(0.7 * i + 0.2);
+      const slope: Record<string, (a: number) => number> = {
+        linear: () => 1,
+        sigmoid: (a) => a * (1 - a),
+        tanh: (a) => 1 - a * a,
+        relu: (a) => (a > 0 ? 1 : 0),
+        leakyRelu: (a) => (a > 0 ? 1 : 0.1),
+      };
+      for (const dtype of ['float32', 'float64'] as const) {
+        for (const k of [1, 2, 4, 5]) {
+          const [n, m] = [3, 9];
+          const W = tensor(
+            Array.from({ length: k }, (_, r) => Array.from({ length: n }, (_, c) => value(r * n + c))),
+            dtype,
+          );
+          const dZ = tensor(
+            Array.from({ length: k }, (_, r) => Array.from({ length: m }, (_, j) => value(50 + r * m + j))),
+            dtype,
+          );
+          const A = tensor(
+            Array.from({ length: n }, (_, r) => Array.from({ length: m }, (_, j) => 0.9 * value(90 + r * m + j))),
+            dtype,
+          );
+          for (const act of ['linear', 'sigmoid', 'tanh', 'relu', 'leakyRelu'] as const) {
+            const out = (dtype === 'float32' ? new Float32Array(n * m) : new Float64Array(n * m)).fill(Number.NaN);
+            b.linearBackward(W, dZ, A, act, 0.1, out);
+            const want: number[] = [];
+            for (let r = 0; r < n; r++) {
+              for (let j = 0; j < m; j++) {
+                let s = 0;
+                for (let c = 0; c < k; c++) s += (W.data[c * n + r] as number) * (dZ.data[c * m + j] as number);
+                want.push(s * (slope[act] as (a: number) => number)(A.data[r * m + j] as number));
+              }
+            }
+            assertClose(tensor(out, dtype, [n, m]), want, TOLERANCE[dtype]);
+          }
+        }
+      }
+    }),
     // Large outputs reach the backend uninitialized (see allocateOutput): matmul and linear
     // (beta = 0), unary and binary ops and activationBackward must overwrite every element.
     c('outputs are overwritten whole: matmul, linear, unary, binary, activationBackward', () => {

@@ -85,12 +85,15 @@ function affineFew(n: number, m: number, k: number, W: FloatArray, A: FloatArray
 
 /** g'(Z) from A = g(Z): sigmoid A(1-A), tanh 1-A², relu/leakyRelu from A's sign. */
 export function activationBackward(act: Activation, dA: Tensor, A: Tensor, out: FloatArray, alpha: number): void {
-  const d = dA.data;
-  const a = A.data;
-  const n = d.length;
+  applySlope(act, alpha, dA.data as FloatArray, A.data as FloatArray, out);
+}
+
+/** out[i] = d[i]·g'(Z)[i] from a[i] = g(Z)[i]; d may be out itself. */
+function applySlope(act: Activation, alpha: number, d: FloatArray, a: FloatArray, out: FloatArray): void {
+  const n = a.length;
   switch (act) {
     case 'linear':
-      out.set(d);
+      if (out !== d) out.set(d);
       return;
     case 'sigmoid':
       for (let i = 0; i < n; i++) out[i] = d[i] * a[i] * (1 - a[i]);
@@ -105,6 +108,28 @@ export function activationBackward(act: Activation, dA: Tensor, A: Tensor, out: 
       for (let i = 0; i < n; i++) out[i] = a[i] > 0 ? d[i] : alpha * d[i];
       return;
   }
+}
+
+/** Wᵀ for `linearBackward`, grown on demand. */
+let transposedW = new Float64Array(64);
+
+/**
+ * dZ_prev = (Wᵀ·dZ) ⊙ g'(A_prev): a Dense layer's backward step fused with the activation
+ * step of the layer under it. With at most four units (the planar net's output layer) Wᵀ·dZ
+ * is affineFew's one pass per row instead of a zeroed GEMM output, and the slope is applied
+ * to it in place: the same values as matmul then activationBackward, one buffer fewer.
+ */
+export function linearBackward(W: Tensor, dZ: Tensor, A_prev: Tensor, act: Activation, alpha: number, out: FloatArray): void {
+  const [k, n] = W.shape;
+  const m = dZ.shape[1];
+  const w = W.data as FloatArray;
+  if (k >= 1 && k <= 4) {
+    if (transposedW.length < n * k) transposedW = new Float64Array(n * k);
+    const Wt = transposedW;
+    for (let r = 0; r < n; r++) for (let c = 0; c < k; c++) Wt[r * k + c] = w[c * n + r];
+    affineFew(n, m, k, Wt, dZ.data as FloatArray, undefined, out);
+  } else gemm(true, false, n, m, k, 1, w, dZ.data as FloatArray, 0, out);
+  applySlope(act, alpha, out, A_prev.data as FloatArray, out);
 }
 
 /** Softmax along `axis`, shifted by the maximum so exp never overflows. */

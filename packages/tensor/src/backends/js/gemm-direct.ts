@@ -130,6 +130,28 @@ function dot4x2(K: number, A: FloatArray, a: number, sai: number, sak: number, B
   block[4] = s20; block[5] = s21; block[6] = s30; block[7] = s31;
 }
 
+/** Σ_k X[x + r·sx + k]·v[k] for rows r = 0..3 into block[0..3]: v read once for four rows. */
+function dot4x1(K: number, X: FloatArray, x: number, sx: number, v: Float64Array): void {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  const x1 = x + sx;
+  const x2 = x1 + sx;
+  const x3 = x2 + sx;
+  for (let k = 0; k < K; k++) {
+    const vk = v[k];
+    s0 += X[x + k] * vk;
+    s1 += X[x1 + k] * vk;
+    s2 += X[x2 + k] * vk;
+    s3 += X[x3 + k] * vk;
+  }
+  block[0] = s0;
+  block[1] = s1;
+  block[2] = s2;
+  block[3] = s3;
+}
+
 /** y[i·sy] += alpha·Σ_k X(i, k)·x[k·sx] with X(i, k) = X[i·si + k·sk]: the M = 1 and N = 1 shapes. */
 export function gemv(
   n: number,
@@ -149,6 +171,10 @@ export function gemv(
     const v = vec;
     for (let k = 0; k < K; k++) v[k] = x[k * sx];
     let i = 0;
+    for (; i + 3 < n; i += 4) {
+      dot4x1(K, X, i * si, si, v);
+      for (let r = 0; r < 4; r++) y[(i + r) * sy] += alpha * block[r];
+    }
     for (; i + 1 < n; i += 2) {
       dot2(K, v, 0, 1, X, i * si, (i + 1) * si);
       y[i * sy] += alpha * pair[0];

@@ -1,7 +1,7 @@
 import type { Backend } from '../../backend.ts';
 import type { FloatArray } from '../../dtype.ts';
 import { binary, clip, unary, where } from './elementwise.ts';
-import { activationBackward, adamUpdate, linear, sgdUpdate, softmax } from './fused.ts';
+import { activationBackward, adamUpdate, linear, linearBackward, sgdUpdate, softmax } from './fused.ts';
 import { gemm } from './gemm.ts';
 import { concat, gather, slice, transpose } from './layout.ts';
 import { argMax, reduce } from './reduce.ts';
@@ -31,6 +31,7 @@ export const jsBackend: Backend = {
   softmax: (x, axis, out) => softmax(x, axis, out, false),
   logSoftmax: (x, axis, out) => softmax(x, axis, out, true),
   linear,
+  linearBackward,
   sgdUpdate,
   adamUpdate,
 };
