@@ -71,6 +71,7 @@ export function defineBackend(impl: BackendCore & Partial<BackendOptional>): Bac
     return r;
   };
 
+  const scratch: { float32?: FloatArray; float64?: FloatArray } = {};
   const defaults: BackendOptional = {
     activationBackward(act: Activation, dA, A, out, alpha) {
       const one = scalar(1, A);
@@ -100,7 +101,12 @@ export function defineBackend(impl: BackendCore & Partial<BackendOptional>): Bac
       else core.unary(act, zb, out, alpha);
     },
     linearBackward(W, dZ, A_prev, act, alpha, out) {
-      const dA = new Tensor(allocate(W.dtype === 'float64' ? 'float64' : 'float32', out.length), A_prev.shape);
+      // Wᵀ·dZ into a scratch buffer kept between calls (this runs every training step), then
+      // the slope into out: never in place, which a native activationBackward may not allow.
+      const dtype = W.dtype === 'float64' ? 'float64' : 'float32';
+      const kept = scratch[dtype];
+      const buffer = kept && kept.length >= out.length ? kept : (scratch[dtype] = allocate(dtype, out.length));
+      const dA = new Tensor(buffer.subarray(0, out.length), A_prev.shape);
       core.matmul(W, dZ, dA.data as FloatArray, { transA: true, transB: false, alpha: 1, beta: 0 });
       backend.activationBackward(act, dA, A_prev, out, alpha);
     },
