@@ -104,8 +104,11 @@ export function defineBackend(impl: BackendCore & Partial<BackendOptional>): Bac
       // Wᵀ·dZ into a scratch buffer kept between calls (this runs every training step), then
       // the slope into out: never in place, which a native activationBackward may not allow.
       const dtype = W.dtype === 'float64' ? 'float64' : 'float32';
-      const kept = scratch[dtype];
-      const buffer = kept && kept.length >= out.length ? kept : (scratch[dtype] = allocate(dtype, out.length));
+      let buffer = scratch[dtype];
+      if (!buffer || buffer.length < out.length) {
+        buffer = allocate(dtype, out.length);
+        scratch[dtype] = buffer;
+      }
       const dA = new Tensor(buffer.subarray(0, out.length), A_prev.shape);
       core.matmul(W, dZ, dA.data as FloatArray, { transA: true, transB: false, alpha: 1, beta: 0 });
       backend.activationBackward(act, dA, A_prev, out, alpha);
