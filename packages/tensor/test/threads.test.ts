@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { gemm } from '../src/backends/js/gemm.ts';
+import * as single from '../src/backends/js/threads/single.ts';
 import type { FloatArray } from '../src/dtype.ts';
 import { getThreads, setThreads, threadInfo, ValueError } from '../src/index.ts';
 
@@ -133,6 +134,16 @@ describe('js GEMM threads', () => {
       await whenReady();
       expect(Array.from(run(c, 'float32', 1, 0)), c.name).toEqual(Array.from(one));
     }
+  });
+});
+
+describe('the one-thread stand-in browser bundles get (package.json "browser")', () => {
+  it('runs everything on the calling thread and checks setThreads the same way', () => {
+    expect(single.parallel()).toBe(false);
+    single.setThreads(4);
+    expect(single.getThreads()).toBe(1);
+    expect(single.threadInfo()).toEqual({ threads: 1, workers: 0, ready: 0, jobs: 0, failure: undefined });
+    expect(() => single.setThreads(0)).toThrow('setThreads: expected an integer number of threads from 1 to 16, received 0');
   });
 });
 

@@ -1,4 +1,5 @@
 import type { FloatArray } from '../../../dtype.ts';
+import { MAX_THREADS } from './count.ts';
 
 /*
  * One worker's share of a threaded GEMM: a smaller product of the same kind, its operands
@@ -43,8 +44,7 @@ export interface Job {
 export const DONE = 0;
 export const ERROR = 16;
 export const READY = 32;
-export const MAX_WORKERS = 15;
-export const CONTROL_INTS = READY + MAX_WORKERS + 1;
+export const CONTROL_INTS = READY + MAX_THREADS;
 /** Bytes of shared memory a worker writes a failure's message into. */
 export const ERROR_BYTES = 2048;
 

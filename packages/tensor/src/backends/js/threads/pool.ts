@@ -1,18 +1,7 @@
 import type { FloatArray } from '../../../dtype.ts';
-import { BackendError, ValueError } from '../../../errors.ts';
-import {
-  type ArenaViews,
-  arenaViews,
-  CONTROL_INTS,
-  type Core,
-  DONE,
-  ERROR,
-  ERROR_BYTES,
-  type Job,
-  MAX_WORKERS,
-  READY,
-  readError,
-} from './job.ts';
+import { BackendError } from '../../../errors.ts';
+import { checkThreads, MAX_THREADS } from './count.ts';
+import { type ArenaViews, arenaViews, CONTROL_INTS, type Core, DONE, ERROR, ERROR_BYTES, type Job, READY, readError } from './job.ts';
 import { env, isNode, nodeBuiltin } from './node.ts';
 import { addInto, extract, packedStrides, plan, window } from './split.ts';
 
@@ -69,14 +58,7 @@ function defaultThreads(): number {
   if (value !== undefined && value !== '') return checkThreads(Number(value), 'NEURITE_THREADS');
   if (!isNode) return 1;
   const os = nodeBuiltin<{ availableParallelism?: () => number; cpus: () => unknown[] }>('node:os');
-  return Math.min(MAX_WORKERS + 1, os.availableParallelism?.() ?? os.cpus().length);
-}
-
-function checkThreads(n: number, name: string): number {
-  if (!Number.isInteger(n) || n < 1 || n > MAX_WORKERS + 1) {
-    throw new ValueError(`${name}: expected an integer number of threads from 1 to ${MAX_WORKERS + 1}, received ${n}`);
-  }
-  return n;
+  return Math.min(MAX_THREADS, os.availableParallelism?.() ?? os.cpus().length);
 }
 
 /**
