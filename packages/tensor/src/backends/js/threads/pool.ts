@@ -3,7 +3,7 @@ import { BackendError } from '../../../errors.ts';
 import { checkThreads, MAX_THREADS } from './count.ts';
 import { type ArenaViews, arenaViews, CONTROL_INTS, type Core, DONE, ERROR, ERROR_BYTES, type Job, READY, readError } from './job.ts';
 import { env, isNode, nodeBuiltin } from './node.ts';
-import { addInto, extract, packedStrides, plan, window } from './split.ts';
+import { addInto, copyWindow, extract, packedStrides, plan } from './split.ts';
 
 /*
  * The js backend's GEMM threads, under Node. One core runs V8's scalar code at ~5 GFLOPS
@@ -183,7 +183,7 @@ export function parallel(
     if (!ready[worker]) continue;
     if (fillA) extract(A, i0 * sai + k0 * sak, sai, sak, m, k, mem, a);
     if (fillB) extract(B, k0 * sbk + j0 * sbj, sbk, sbj, k, n, mem, b);
-    if (fillC && cut.dim !== 'K') window(C, i0 * N + j0, N, m, n, mem, c, false);
+    if (fillC && cut.dim !== 'K') copyWindow(C, i0 * N + j0, N, m, n, mem, c, false);
     const [sai2, sak2] = packedStrides(sai, sak, m, k);
     const [sbk2, sbj2] = packedStrides(sbk, sbj, k, n);
     const job: Job = { dtype, M: m, N: n, K: k, alpha, a, sai: sai2, sak: sak2, b, sbk: sbk2, sbj: sbj2, c, ldc: n };
@@ -214,7 +214,7 @@ export function parallel(
   }
   for (const { worker, i0, j0, m, n, c, fillC } of cut.pieces) {
     if (cut.dim === 'K' && fillC) addInto(C, mem, c, m * n);
-    else if (cut.dim !== 'K' && ready[worker]) window(C, i0 * N + j0, N, m, n, mem, c, true);
+    else if (cut.dim !== 'K' && ready[worker]) copyWindow(C, i0 * N + j0, N, m, n, mem, c, true);
   }
   return true;
 }

@@ -133,7 +133,16 @@ function copyRuns(src: FloatArray, s: number, count: number, stride: number, wid
 }
 
 /** C[c + i·ldc + j] for i < rows, j < cols into dst[d + i·cols + j], or back (toC). */
-export function window(C: FloatArray, c: number, ldc: number, rows: number, cols: number, dst: FloatArray, d: number, toC: boolean): void {
+export function copyWindow(
+  C: FloatArray,
+  c: number,
+  ldc: number,
+  rows: number,
+  cols: number,
+  dst: FloatArray,
+  d: number,
+  toC: boolean,
+): void {
   for (let i = 0; i < rows; i++) {
     const row = c + i * ldc;
     if (toC) C.set(dst.subarray(d + i * cols, d + (i + 1) * cols), row);
