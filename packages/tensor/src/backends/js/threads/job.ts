@@ -1,4 +1,4 @@
-import type { FloatArray } from '../../../dtype.ts';
+import type { gemmCore } from '../gemm.ts';
 import { MAX_THREADS } from './count.ts';
 
 /*
@@ -7,21 +7,8 @@ import { MAX_THREADS } from './count.ts';
  * first share on the original arrays and merges the workers' results (pool.ts).
  */
 
-/** The single-threaded product on strided operands (gemm.ts's gemmCore). */
-export type Core = (
-  M: number,
-  N: number,
-  K: number,
-  alpha: number,
-  A: FloatArray,
-  sai: number,
-  sak: number,
-  B: FloatArray,
-  sbk: number,
-  sbj: number,
-  C: FloatArray,
-  ldc: number,
-) => void;
+/** The single-threaded product on strided operands. */
+export type Core = typeof gemmCore;
 
 export interface Job {
   readonly dtype: 'float32' | 'float64';
