@@ -302,135 +302,79 @@ pub(super) fn k_split<T: Cblas>(
     }
 }
 
-impl Cblas for f32 {
-    unsafe fn gemm(
-        ta: c_int,
-        tb: c_int,
-        m: c_int,
-        n: c_int,
-        k: c_int,
-        alpha: f64,
-        a: &[f32],
-        lda: c_int,
-        b: &[f32],
-        ldb: c_int,
-        beta: f64,
-        c: *mut f32,
-        ldc: c_int,
-    ) {
-        unsafe {
-            cblas_sgemm(
-                ROW_MAJOR,
-                ta,
-                tb,
-                m,
-                n,
-                k,
-                alpha as f32,
-                a.as_ptr(),
-                lda,
-                b.as_ptr(),
-                ldb,
-                beta as f32,
-                c,
-                ldc,
-            )
+/// One `Cblas` impl per element type: the same row-major calls to OpenBLAS's s- or d- routine,
+/// with the f64 scalars converted to the element type.
+macro_rules! impl_cblas {
+    ($t:ty, $gemm:ident, $gemv:ident) => {
+        impl Cblas for $t {
+            unsafe fn gemm(
+                ta: c_int,
+                tb: c_int,
+                m: c_int,
+                n: c_int,
+                k: c_int,
+                alpha: f64,
+                a: &[$t],
+                lda: c_int,
+                b: &[$t],
+                ldb: c_int,
+                beta: f64,
+                c: *mut $t,
+                ldc: c_int,
+            ) {
+                unsafe {
+                    $gemm(
+                        ROW_MAJOR,
+                        ta,
+                        tb,
+                        m,
+                        n,
+                        k,
+                        alpha as $t,
+                        a.as_ptr(),
+                        lda,
+                        b.as_ptr(),
+                        ldb,
+                        beta as $t,
+                        c,
+                        ldc,
+                    )
+                }
+            }
+            unsafe fn gemv(
+                t: c_int,
+                rows: c_int,
+                cols: c_int,
+                alpha: f64,
+                m: &[$t],
+                ld: c_int,
+                x: &[$t],
+                beta: f64,
+                y: *mut $t,
+            ) {
+                unsafe {
+                    $gemv(
+                        ROW_MAJOR,
+                        t,
+                        rows,
+                        cols,
+                        alpha as $t,
+                        m.as_ptr(),
+                        ld,
+                        x.as_ptr(),
+                        1,
+                        beta as $t,
+                        y,
+                        1,
+                    )
+                }
+            }
         }
-    }
-    unsafe fn gemv(
-        t: c_int,
-        rows: c_int,
-        cols: c_int,
-        alpha: f64,
-        m: &[f32],
-        ld: c_int,
-        x: &[f32],
-        beta: f64,
-        y: *mut f32,
-    ) {
-        unsafe {
-            cblas_sgemv(
-                ROW_MAJOR,
-                t,
-                rows,
-                cols,
-                alpha as f32,
-                m.as_ptr(),
-                ld,
-                x.as_ptr(),
-                1,
-                beta as f32,
-                y,
-                1,
-            )
-        }
-    }
+    };
 }
 
-impl Cblas for f64 {
-    unsafe fn gemm(
-        ta: c_int,
-        tb: c_int,
-        m: c_int,
-        n: c_int,
-        k: c_int,
-        alpha: f64,
-        a: &[f64],
-        lda: c_int,
-        b: &[f64],
-        ldb: c_int,
-        beta: f64,
-        c: *mut f64,
-        ldc: c_int,
-    ) {
-        unsafe {
-            cblas_dgemm(
-                ROW_MAJOR,
-                ta,
-                tb,
-                m,
-                n,
-                k,
-                alpha,
-                a.as_ptr(),
-                lda,
-                b.as_ptr(),
-                ldb,
-                beta,
-                c,
-                ldc,
-            )
-        }
-    }
-    unsafe fn gemv(
-        t: c_int,
-        rows: c_int,
-        cols: c_int,
-        alpha: f64,
-        m: &[f64],
-        ld: c_int,
-        x: &[f64],
-        beta: f64,
-        y: *mut f64,
-    ) {
-        unsafe {
-            cblas_dgemv(
-                ROW_MAJOR,
-                t,
-                rows,
-                cols,
-                alpha,
-                m.as_ptr(),
-                ld,
-                x.as_ptr(),
-                1,
-                beta,
-                y,
-                1,
-            )
-        }
-    }
-}
+impl_cblas!(f32, cblas_sgemm, cblas_sgemv);
+impl_cblas!(f64, cblas_dgemm, cblas_dgemv);
 
 /// A deep product: small output, long inner dimension, like (20x12288)·(12288x209).
 /// OpenBLAS 0.3.21 threads such a product over the 20x209 output and gets little from the
