@@ -3,7 +3,7 @@ import { BackendError } from '../../../errors.ts';
 import { checkThreads, MAX_THREADS } from './count.ts';
 import { type ArenaViews, arenaViews, CONTROL_INTS, type Core, DONE, ERROR, ERROR_BYTES, type Job, READY, readError } from './job.ts';
 import { env, isNode, nodeBuiltin } from './node.ts';
-import { addInto, copyWindow, extract, packedStrides, plan } from './split.ts';
+import { addInto, extract, packedStrides, placeRows, plan } from './split.ts';
 
 /*
  * The js backend's GEMM threads, under Node. One core runs V8's scalar code at ~5 GFLOPS
@@ -152,9 +152,10 @@ export function parallel(
   C: FloatArray,
 ): boolean {
   const work = M * N * K;
-  if (work < MIN_WORK || getThreads() < 2) return false;
-  if (A.constructor !== C.constructor || B.constructor !== C.constructor) return false;
+  if (work < MIN_WORK) return false;
   const threads = getThreads();
+  if (threads < 2) return false;
+  if (A.constructor !== C.constructor || B.constructor !== C.constructor) return false;
   const bytesPerElement = C instanceof Float64Array ? 8 : 4;
   const one = work / MACS_PER_SECOND;
   // Copying (op(A), op(B), C in and out) happens before the main thread's own share: shrink it by that.
@@ -183,7 +184,7 @@ export function parallel(
     if (!ready[worker]) continue;
     if (fillA) extract(A, i0 * sai + k0 * sak, sai, sak, m, k, mem, a);
     if (fillB) extract(B, k0 * sbk + j0 * sbj, sbk, sbj, k, n, mem, b);
-    if (fillC && cut.dim !== 'K') copyWindow(C, i0 * N + j0, N, m, n, mem, c, false);
+    if (fillC && cut.dim !== 'K') extract(C, i0 * N + j0, N, 1, m, n, mem, c);
     const [sai2, sak2] = packedStrides(sai, sak, m, k);
     const [sbk2, sbj2] = packedStrides(sbk, sbj, k, n);
     const job: Job = { dtype, M: m, N: n, K: k, alpha, a, sai: sai2, sak: sak2, b, sbk: sbk2, sbj: sbj2, c, ldc: n };
@@ -214,7 +215,7 @@ export function parallel(
   }
   for (const { worker, i0, j0, m, n, c, fillC } of cut.pieces) {
     if (cut.dim === 'K' && fillC) addInto(C, mem, c, m * n);
-    else if (cut.dim !== 'K' && ready[worker]) copyWindow(C, i0 * N + j0, N, m, n, mem, c, true);
+    else if (cut.dim !== 'K' && ready[worker]) placeRows(mem, c, m, n, C, i0 * N + j0, N);
   }
   return true;
 }

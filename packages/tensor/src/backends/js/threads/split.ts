@@ -132,22 +132,9 @@ function copyRuns(src: FloatArray, s: number, count: number, stride: number, wid
   for (let r = 0; r < count; r++) dst.set(src.subarray(s + r * stride, s + r * stride + width), d + r * width);
 }
 
-/** C[c + i·ldc + j] for i < rows, j < cols into dst[d + i·cols + j], or back (toC). */
-export function copyWindow(
-  C: FloatArray,
-  c: number,
-  ldc: number,
-  rows: number,
-  cols: number,
-  dst: FloatArray,
-  d: number,
-  toC: boolean,
-): void {
-  for (let i = 0; i < rows; i++) {
-    const row = c + i * ldc;
-    if (toC) C.set(dst.subarray(d + i * cols, d + (i + 1) * cols), row);
-    else dst.set(C.subarray(row, row + cols), d + i * cols);
-  }
+/** The dense rows × cols block src[s...] back into C[c + i·ldc + j]: `extract`'s reverse, for results. */
+export function placeRows(src: FloatArray, s: number, rows: number, cols: number, C: FloatArray, c: number, ldc: number): void {
+  for (let i = 0; i < rows; i++) C.set(src.subarray(s + i * cols, s + (i + 1) * cols), c + i * ldc);
 }
 
 /** C[i] += P[p + i] for i < n: a K-share's partial product. */
