@@ -2,6 +2,7 @@ import type { Backend, BackendCore, BackendOptional } from './backend.ts';
 import { defineBackend } from './backend-defaults.ts';
 import { jsBackend } from './backends/js/index.ts';
 import { BackendError } from './errors.ts';
+import { envVar, type NodeLikeProcess, nodeProcess } from './runtime.ts';
 
 /**
  * Backends by name with a priority. The first op picks the highest-priority backend
@@ -124,31 +125,17 @@ function load(name: string): Backend | null {
 function discover(): void {
   if (discovered) return;
   discovered = true;
-  const proc = (globalThis as { process?: NodeLikeProcess }).process;
-  if (proc?.getBuiltinModule && !envVar(proc, 'NEURITE_NO_AUTOLOAD')) {
+  const proc = nodeProcess();
+  if (proc?.getBuiltinModule && !envVar('NEURITE_NO_AUTOLOAD')) {
     const plugin = findPlugin(proc);
     if (plugin) registerBackend(plugin.name, plugin.load, plugin.priority);
   }
-  const chosen = envVar(proc, 'NEURITE_BACKEND');
+  const chosen = envVar('NEURITE_BACKEND');
   if (chosen && chosen !== 'auto') setBackend(chosen);
 }
 
-interface NodeLikeProcess {
-  getBuiltinModule?: (id: string) => unknown;
-  env?: Record<string, string | undefined>;
-  cwd?: () => string;
-}
-
-// Deno without --allow-env (or --allow-read, for cwd) throws where Node would answer: a
-// sandboxed run reads as an empty environment, and the native backend as not installed.
-function envVar(proc: NodeLikeProcess | undefined, name: string): string | undefined {
-  try {
-    return proc?.env?.[name];
-  } catch {
-    return undefined;
-  }
-}
-
+// Deno without --allow-read throws where Node would answer: the native backend then reads as
+// not installed (and, through envVar, a sandboxed environment as empty).
 function deniedByDeno(error: unknown): boolean {
   const name = (error as { name?: string }).name;
   return name === 'NotCapable' || name === 'PermissionDenied';

@@ -1,8 +1,8 @@
 import type { FloatArray } from '../../../dtype.ts';
 import { BackendError } from '../../../errors.ts';
+import { envVar, isNode, nodeBuiltin } from '../../../runtime.ts';
 import { checkThreads, MAX_THREADS } from './count.ts';
 import { type ArenaViews, arenaViews, CONTROL_INTS, type Core, DONE, ERROR, ERROR_BYTES, type Job, READY, readError } from './job.ts';
-import { env, isNode, nodeBuiltin } from './node.ts';
 import { addInto, extract, packedStrides, placeRows, plan } from './split.ts';
 
 /*
@@ -54,9 +54,9 @@ let jobs = 0;
 let failure: string | undefined;
 
 function defaultThreads(): number {
-  const value = env('NEURITE_THREADS');
+  const value = envVar('NEURITE_THREADS');
   if (value !== undefined && value !== '') return checkThreads(Number(value), 'NEURITE_THREADS');
-  if (!isNode) return 1;
+  if (!isNode()) return 1;
   const os = nodeBuiltin<{ availableParallelism?: () => number; cpus: () => unknown[] }>('node:os');
   return Math.min(MAX_THREADS, os.availableParallelism?.() ?? os.cpus().length);
 }
@@ -75,7 +75,7 @@ export function setThreads(n: number): void {
 
 /** Threads the js backend's GEMM uses: the setting, or 1 where workers are unavailable or failed. */
 export function getThreads(): number {
-  if (!isNode || failure !== undefined) return 1;
+  if (!isNode() || failure !== undefined) return 1;
   requested ??= defaultThreads();
   return requested;
 }

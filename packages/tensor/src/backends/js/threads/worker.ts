@@ -1,6 +1,6 @@
+import { nodeBuiltin } from '../../../runtime.ts';
 import { gemmCore } from '../gemm.ts';
 import { type ArenaViews, arenaViews, DONE, type Job, READY, reportError, runJob } from './job.ts';
-import { nodeBuiltin } from './node.ts';
 
 /*
  * A GEMM worker of the js backend's pool (pool.ts). It holds the shared arena the main
