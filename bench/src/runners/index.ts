@@ -14,7 +14,7 @@ export interface RunnerEntry {
 
 export const runners: readonly RunnerEntry[] = [
   { name: 'js', load: async () => (await import('./js.ts')).jsRunner },
-  { name: 'js-1t', load: async () => (await import('./js-single.ts')).jsSingleRunner },
+  { name: 'js-1t', load: async () => (await import('./js.ts')).jsSingleRunner },
   { name: 'native', load: async () => (await import('./native.ts')).nativeRunner },
   { name: 'tfjs-cpu', load: async () => (await import('./tfjs-cpu.ts')).tfjsCpuRunner },
   { name: 'tfjs-wasm', load: async () => (await import('./tfjs-wasm.ts')).tfjsWasmRunner },
