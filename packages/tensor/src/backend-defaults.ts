@@ -1,4 +1,6 @@
 import type { Activation, Backend, BackendCore, BackendOptional } from './backend.ts';
+import { convFromGemm } from './backends/js/conv-gemm.ts';
+import { pad, pool2d, pool2dBackward } from './backends/js/pool.ts';
 import { allocate, type FloatArray } from './dtype.ts';
 import { BackendError } from './errors.ts';
 import { broadcastShapes, type Shape } from './shape.ts';
@@ -113,6 +115,12 @@ export function defineBackend(impl: BackendCore & Partial<BackendOptional>): Bac
       core.matmul(W, dZ, dA.data as FloatArray, { transA: true, transB: false, alpha: 1, beta: 0 });
       backend.activationBackward(act, dA, A_prev, out, alpha);
     },
+    // Convolution is im2col (memory moves) and a GEMM on the backend's own matmul; pooling and
+    // padding are memory-bound loops that no core op expresses better.
+    ...convFromGemm((a, b, out, g) => core.matmul(a, b, out, g)),
+    pool2d,
+    pool2dBackward,
+    pad,
     sgdUpdate(param, grad, lr) {
       for (let i = 0; i < param.length; i++) param[i] -= lr * grad[i];
     },

@@ -49,6 +49,44 @@ export interface AdamStep {
   t: number;
 }
 
+/**
+ * A 2-D convolution's geometry, resolved by the op layer (conv2d's options): the input
+ * x (m, inH, inW, inC), the filter W (fH, fW, inC, outC), the output (m, outH, outW, outC),
+ * both in the course's channels-last layout. The input is read as if zero-padded by padTop
+ * rows above and padLeft columns on the left (and padBottom, padRight after); output (i, j)
+ * sums x[i·strideH + p·dilationH − padTop, j·strideW + q·dilationW − padLeft] over the
+ * filter's (p, q). Reads outside the input are zeros.
+ */
+export interface Conv2dGeometry {
+  m: number;
+  inH: number;
+  inW: number;
+  inC: number;
+  fH: number;
+  fW: number;
+  outC: number;
+  outH: number;
+  outW: number;
+  strideH: number;
+  strideW: number;
+  dilationH: number;
+  dilationW: number;
+  padTop: number;
+  padBottom: number;
+  padLeft: number;
+  padRight: number;
+}
+
+/**
+ * A pooling window's geometry: x (m, inH, inW, c) to (m, outH, outW, c), windows of
+ * fH x fW (outC = inC, no dilation). Every window holds at least one input element (the op
+ * layer keeps each pad below the window's size). `countPad` (average pooling) divides by the
+ * whole window, padding included, instead of by the input elements it covers.
+ */
+export type Pool2dGeometry = Omit<Conv2dGeometry, 'outC' | 'dilationH' | 'dilationW'> & { countPad: boolean };
+
+export type PoolMode = 'max' | 'avg';
+
 /** What a backend must provide. */
 export interface BackendCore {
   readonly name: string;
@@ -83,6 +121,25 @@ export interface BackendOptional {
    * respect to its Z, with g' from its saved output A_prev (as activationBackward).
    */
   linearBackward(W: Tensor, dZ: Tensor, A_prev: Tensor, act: Activation, alpha: number, out: FloatArray): void;
+  /**
+   * out = conv(x, W) (+ bias, (outC) values, or null), out (m, outH, outW, outC): the
+   * cross-correlation of deep-learning libraries, without flipping W.
+   */
+  conv2d(x: Tensor, W: Tensor, bias: Tensor | null, g: Conv2dGeometry, out: FloatArray): void;
+  /** conv2d's gradient with respect to x: out (m, inH, inW, inC) from dZ (m, outH, outW, outC). */
+  conv2dBackpropInput(dZ: Tensor, W: Tensor, g: Conv2dGeometry, out: FloatArray): void;
+  /** conv2d's gradient with respect to W: out (fH, fW, inC, outC) from x and dZ. */
+  conv2dBackpropFilter(x: Tensor, dZ: Tensor, g: Conv2dGeometry, out: FloatArray): void;
+  /** Max or average over each window, per channel: out (m, outH, outW, c). */
+  pool2d(mode: PoolMode, x: Tensor, g: Pool2dGeometry, out: FloatArray): void;
+  /**
+   * Its gradient, out (m, inH, inW, c): average pooling spreads each dA over its window
+   * (x unused); max pooling gives dA to every element equal to its window's maximum
+   * (the course's mask x == max(x): ties all receive it). Windows may overlap: sums.
+   */
+  pool2dBackward(mode: PoolMode, dA: Tensor, x: Tensor, g: Pool2dGeometry, out: FloatArray): void;
+  /** numpy's constant-mode pad: widths[axis] = [before, after]; out has the padded shape. */
+  pad(x: Tensor, widths: readonly (readonly [number, number])[], value: number, out: TypedArray): void;
   /** In place: param -= lr * grad. */
   sgdUpdate(param: FloatArray, grad: FloatArray, lr: number): void;
   /** In place Adam with bias correction; m and v are updated too. */

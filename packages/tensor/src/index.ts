@@ -6,7 +6,20 @@
 
 export { grad, type ValueAndGrad, valueAndGrad } from './autodiff/grad.ts';
 export { type GradCheckResult, gradCheck } from './autodiff/gradcheck.ts';
-export type { Activation, AdamStep, Backend, BackendCore, BackendOptional, BinaryOp, Gemm, ReduceOp, UnaryOp } from './backend.ts';
+export type {
+  Activation,
+  AdamStep,
+  Backend,
+  BackendCore,
+  BackendOptional,
+  BinaryOp,
+  Conv2dGeometry,
+  Gemm,
+  Pool2dGeometry,
+  PoolMode,
+  ReduceOp,
+  UnaryOp,
+} from './backend.ts';
 export { defineBackend } from './backend-defaults.ts';
 export { jsBackend } from './backends/js/index.ts';
 export { getThreads, setThreads, threadInfo } from './backends/js/threads/pool.ts';

@@ -82,6 +82,45 @@ describe('the suite catches broken backends', () => {
     expect(failed).not.toContain('op sub float64');
   });
 
+  it('a max-pool gradient that goes to the first maximum only (PyTorch and TensorFlow do that)', () => {
+    const failed = failuresOf('broken-max-pool', {
+      pool2dBackward(mode, dA, x, g, out) {
+        jsBackend.pool2dBackward(mode, dA, x, g, out);
+        if (mode !== 'max') return;
+        // Keep the gradient only at the first of tied maxima in each window.
+        out.fill(0);
+        const { inH, inW, inC: C, outH, outW } = g;
+        for (let n = 0; n < g.m; n++)
+          for (let i = 0; i < outH; i++)
+            for (let j = 0; j < outW; j++)
+              for (let c = 0; c < C; c++) {
+                let at = -1;
+                for (let h = Math.max(0, i * g.strideH - g.padTop); h < Math.min(inH, i * g.strideH - g.padTop + g.fH); h++)
+                  for (let w = Math.max(0, j * g.strideW - g.padLeft); w < Math.min(inW, j * g.strideW - g.padLeft + g.fW); w++) {
+                    const s = ((n * inH + h) * inW + w) * C + c;
+                    if (at < 0 || x.data[s] > x.data[at]) at = s;
+                  }
+                out[at] += dA.data[((n * outH + i) * outW + j) * C + c];
+              }
+      },
+    });
+    expect(failed).toEqual([
+      'pool ties: integers 0..2, f 2 stride 1 float32',
+      'pool ties: integers 0..1, f 3 stride 1 same float32',
+      'pool ties: integers 0..2, f 2 stride 1 float64',
+      'pool ties: integers 0..1, f 3 stride 1 same float64',
+    ]);
+  });
+
+  it('a conv2d input gradient that ignores dilation', () => {
+    const failed = failuresOf('broken-conv-dilation', {
+      conv2dBackpropInput: (dZ, W, g, out) => jsBackend.conv2dBackpropInput(dZ, W, { ...g, dilationH: 1, dilationW: 1 }, out),
+    });
+    expect(failed).toContain('conv2d dilation 2 padding 2 float64');
+    expect(failed).toContain('conv2d dilation [2, 3] same stride 2 float32');
+    expect(failed).not.toContain('conv2d valid float64');
+  });
+
   it('an Adam update without bias correction', () => {
     const failed = failuresOf('broken-adam', {
       adamUpdate(param, grad, m, v, s) {

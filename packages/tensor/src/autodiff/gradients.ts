@@ -1,9 +1,11 @@
-import type { Activation } from '../backend.ts';
+import type { Activation, Conv2dGeometry, Pool2dGeometry } from '../backend.ts';
 import { zeros } from '../creation.ts';
 import { activationBackward } from '../ops/activations.ts';
+import { backpropFilterWith, backpropInputWith, conv2dWith } from '../ops/conv.ts';
 import { add, div, equal, exp, greater, greaterEqual, less, lessEqual, log, mul, neg, sign, sub, where } from '../ops/elementwise.ts';
 import { cast, concat, reshape, slice, transpose } from '../ops/layout.ts';
 import { matmul } from '../ops/linalg.ts';
+import { pool2dWith, poolBackwardWith } from '../ops/pool.ts';
 import { reducedShape, sum } from '../ops/reduce.ts';
 import type { Tensor } from '../tensor.ts';
 import type { TapeNode } from './tape.ts';
@@ -75,6 +77,27 @@ export const GRADIENTS: Record<string, Vjp> = {
   },
   gather: (dy, { inputs: [x], attrs }) => [scatterAdd(dy, x, attrs.axis as number, attrs.indices as Int32Array)],
   cast: (dy, { inputs: [x] }) => [x.dtype === 'int32' ? null : cast(dy, x.dtype)],
+  pad: (dy, { inputs: [x], attrs }) => [slice(dy, attrs.begin as number[], x.shape)],
+  // Z = conv(x, W) is bilinear, so each gradient is the adjoint in one argument:
+  // <dy, conv(x, W)> = <backpropInput(dy, W), x> = <backpropFilter(x, dy), W>.
+  conv2d: (dy, { inputs: [x, W, bias], attrs }) => {
+    const g = attrs.g as Conv2dGeometry;
+    const grads = [backpropInputWith(dy, W, g), backpropFilterWith(x, dy, g)];
+    return bias ? [...grads, reshape(sum(dy, [0, 1, 2]), bias.shape)] : grads;
+  },
+  conv2dBackpropInput: (dy, { inputs: [dZ, W], attrs }) => {
+    const g = attrs.g as Conv2dGeometry;
+    return [conv2dWith(dy, W, null, g), backpropFilterWith(dy, dZ, g)];
+  },
+  conv2dBackpropFilter: (dy, { inputs: [x, dZ], attrs }) => {
+    const g = attrs.g as Conv2dGeometry;
+    return [backpropInputWith(dZ, dy, g), conv2dWith(x, dy, null, g)];
+  },
+  // The course's mask x == max(x) per window: ties all receive the gradient.
+  maxPool2d: (dy, { inputs: [x], attrs }) => [poolBackwardWith('max', dy, x, attrs.g as Pool2dGeometry)],
+  avgPool2d: (dy, { attrs }) => [poolBackwardWith('avg', dy, null, attrs.g as Pool2dGeometry)],
+  // Spreading dA evenly is linear; its adjoint averages each window again.
+  avgPool2dBackward: (dy, { attrs }) => [pool2dWith('avg', dy, attrs.g as Pool2dGeometry)],
 };
 
 /** Sums a broadcast gradient back to the operand's shape. */

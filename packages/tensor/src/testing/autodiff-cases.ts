@@ -6,6 +6,7 @@ import * as op from '../ops/index.ts';
 import { setBackend } from '../registry.ts';
 import type { Tensor } from '../tensor.ts';
 import { assert, assertClose, assertDType, assertEqual, assertThrows, EXACT } from './assert.ts';
+import { CONV_OP_CHECKS, randomConvNet } from './conv-gradients.ts';
 import type { ConformanceCase } from './index.ts';
 import { inputsFor, OP_CHECKS } from './op-gradients.ts';
 import { randomProgram } from './random-programs.ts';
@@ -80,6 +81,17 @@ export function autodiffCases(backendName: string): ConformanceCase[] {
   ];
   for (const [name, f, shapes, domain] of OP_CHECKS) {
     cases.push(c(`gradCheck ${name}`, () => checkGrad(f, inputsFor(name, shapes, domain), name)));
+  }
+  for (const [name, f, shapes] of CONV_OP_CHECKS) {
+    cases.push(c(`gradCheck ${name}`, () => checkGrad(f, inputsFor(name, shapes, 'any'), name)));
+  }
+  for (let seed = 1; seed <= 24; seed++) {
+    cases.push(
+      c(`random conv network ${seed}`, () => {
+        const { f, args, text } = randomConvNet(seed);
+        checkGrad(f, args, text);
+      }),
+    );
   }
   for (let seed = 1; seed <= 36; seed++) {
     cases.push(

@@ -10,6 +10,7 @@ import type { BackendCore } from '../backend.ts';
 import { CORE_OPS } from '../backend-defaults.ts';
 import { autodiffCases } from './autodiff-cases.ts';
 import { checkCases } from './conformance-checks.ts';
+import { convConformanceCases } from './conformance-conv.ts';
 import { opCases } from './conformance-ops.ts';
 
 /**
@@ -33,7 +34,7 @@ export interface ConformanceCase {
  * Each case calls `setBackend(backendName)` first.
  */
 export function conformanceCases(backendName: string): ConformanceCase[] {
-  return [...opCases(backendName), ...checkCases(backendName)];
+  return [...opCases(backendName), ...checkCases(backendName), ...convConformanceCases(backendName)];
 }
 
 export { numericGrad, relativeError } from '../autodiff/gradcheck.ts';
