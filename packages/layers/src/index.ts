@@ -6,6 +6,21 @@
  */
 export { type Callback, type EpochEvent, earlyStopping, type History, type IterationEvent, progressLogger } from './callbacks.ts';
 export {
+  type ConvCache,
+  type ConvHparameters,
+  convBackward,
+  convForward,
+  convSingleStep,
+  createMaskFromWindow,
+  distributeValue,
+  type PoolCache,
+  type PoolHparameters,
+  type CoursePoolMode,
+  poolBackward,
+  poolForward,
+  zeroPad,
+} from './course/conv.ts';
+export {
   type ActivationCache,
   accuracy,
   type CourseActivation,
