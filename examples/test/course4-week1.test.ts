@@ -32,7 +32,7 @@ function at(t: Tensor, ...index: number[]): number[] {
 
 function close(actual: number[], printed: number[], lastPlace: number) {
   expect(actual.length).toBe(printed.length);
-  actual.forEach((v, i) => expect(Math.abs(v - printed[i])).toBeLessThanOrEqual(lastPlace));
+  for (const [i, v] of actual.entries()) expect(Math.abs(v - printed[i])).toBeLessThanOrEqual(lastPlace);
 }
 
 const mean = (t: Tensor) => t.mean().item();

@@ -8,6 +8,7 @@ export { type Callback, type EpochEvent, earlyStopping, type History, type Itera
 export {
   type ConvCache,
   type ConvHparameters,
+  type CoursePoolMode,
   convBackward,
   convForward,
   convSingleStep,
@@ -15,7 +16,6 @@ export {
   distributeValue,
   type PoolCache,
   type PoolHparameters,
-  type CoursePoolMode,
   poolBackward,
   poolForward,
   zeroPad,
