@@ -1,5 +1,6 @@
 import { planarFlower } from '@neurite/datasets';
 import { setBackend } from '@neurite/tensor';
+import { assertPrinted } from '@neurite/tensor/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { trainPlanar } from '../course/week3-planar.ts';
 import { BACKENDS } from './backends.ts';
@@ -22,9 +23,13 @@ describe.each(BACKENDS)('week 3: planar flower, one hidden layer (%s backend)', 
     const lines: string[] = [];
     const { history, accuracy } = trainPlanar(X, Y, { log: (l) => lines.push(l) });
     expect(history.steps).toBe(10000);
-    // Early costs to printed precision; after ~7000 iterations the dynamics are chaotic at this rate.
+    // Up to iteration 6000 the costs are as printed (rounded or truncated to 6 decimals). Past
+    // about 7000 the dynamics at learning rate 1.2 are chaotic: a last-bit difference in a BLAS
+    // kernel grows until runs of the course's own code disagree in the 4th decimal (the
+    // reference README), so iteration 7000 is only required to stay near the published value.
     week3Costs.forEach((c, i) => {
-      expect(Math.abs(history.costs[i] - c), `iteration ${i * 1000}`).toBeLessThan(i < 7 ? 6e-7 : 1e-4);
+      if (i < 7) assertPrinted(history.costs[i], c.toFixed(6), `iteration ${i * 1000}`);
+      else expect(Math.abs(history.costs[i] - c), `iteration ${i * 1000}`).toBeLessThan(1e-3);
     });
     expect(lines.slice(0, 3)).toEqual([
       'Cost after iteration 0: 0.693048',

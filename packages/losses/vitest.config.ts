@@ -3,7 +3,11 @@ import { defineProject } from 'vitest/config';
 // 'source' resolves workspace packages to src/*.ts; vitest runs tests as SSR modules, so the
 // condition goes on ssr.resolve too, or a stale dist/ of a dependency would be tested.
 export default defineProject({
-  test: { name: 'losses', include: ['test/**/*.test.ts'] },
+  test: {
+    name: 'losses',
+    include: ['test/**/*.test.ts'],
+    setupFiles: ['../../packages/backend-native/test/as-installed.ts', '../../packages/tensor/test/discover-without-require.ts'],
+  },
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'] } },
 });

@@ -1,5 +1,5 @@
 import { tensor } from '../creation.ts';
-import type { DType } from '../dtype.ts';
+import type { DType, FloatDType } from '../dtype.ts';
 import { Tensor } from '../tensor.ts';
 import type { ArrayFixture } from './fixtures/conformance.ts';
 
@@ -18,9 +18,14 @@ export interface Tolerance {
 }
 
 /**
- * float32 results are compared with float64 references computed from the same
- * (float32-exact) inputs: 1e-6 relative is about 8 ulps; the atol covers results
- * that cancel to near zero.
+ * The default for the conformance fixtures: float32 results against float64 references
+ * computed from the same (float32-exact) inputs. An elementwise op of either backend is within
+ * 4 ulps (8u, u = 2^-24 ≈ 6e-8) of the exact value, and the fixtures chain at most two:
+ * 16u ≈ 1e-6 relative. The 1e-6 absolute floor is for results that cancel to near zero: one
+ * rounding of O(1) operands (the fixtures are N(0, 1) draws, |x| < 4) errs by u·|operands| <
+ * 1e-6 whatever the result. Sums and products of more terms have their own bounds (gamma,
+ * gemmErrorBound), as conformance-ops.ts does for matmul, linear and the reductions.
+ * float64: the same reasoning with u = 2^-53.
  */
 export const TOLERANCE: Record<'float32' | 'float64', Tolerance> = {
   float32: { rtol: 1e-6, atol: 1e-6 },
@@ -129,4 +134,92 @@ function unravel(flat: number, shape: readonly number[]): number[] {
     flat = Math.floor(flat / shape[i]);
   }
   return idx;
+}
+
+/** Unit roundoff u: a correctly rounded operation errs by at most u, relative. */
+export const UNIT_ROUNDOFF: Record<FloatDType, number> = { float32: 2 ** -24, float64: 2 ** -53 };
+
+/**
+ * γ_n = n·u / (1 − n·u) (Higham, Accuracy and Stability of Numerical Algorithms, §3.1): a sum
+ * of n products computed in any order (blocked, fused multiply-add, split across threads or
+ * across K) is within γ_n·Σ|terms| of the exact sum. It grows with n: float32 GEMM with
+ * K = 12288 may err by 7e-4 of Σ|a||b|, far beyond any fixed rtol.
+ */
+export function gamma(n: number, dtype: FloatDType): number {
+  const nu = n * UNIT_ROUNDOFF[dtype];
+  return nu / (1 - nu);
+}
+
+/**
+ * The bound on |computed − exact| for C = op(A)·op(B) in `dtype`, elementwise:
+ * γ_{K+1}·(|op(A)|·|op(B)|)_ij, the product of magnitudes in float64 here (K products summed
+ * in any order, plus the final rounding into C). A reference from another implementation
+ * (numpy, another backend) has its own error: pass `implementations: 2` to allow for both.
+ */
+export function gemmErrorBound(
+  A: Tensor,
+  B: Tensor,
+  options: { transA?: boolean; transB?: boolean; dtype?: FloatDType; implementations?: number } = {},
+): Float64Array {
+  const { transA = false, transB = false, implementations = 1 } = options;
+  const dtype = options.dtype ?? (A.dtype === 'float64' || B.dtype === 'float64' ? 'float64' : 'float32');
+  const [m, k] = transA ? [A.shape[1], A.shape[0]] : [A.shape[0], A.shape[1]];
+  const n = transB ? B.shape[0] : B.shape[1];
+  const a = (i: number, p: number) => Math.abs(A.data[transA ? p * m + i : i * k + p]);
+  const b = (p: number, j: number) => Math.abs(B.data[transB ? j * k + p : p * n + j]);
+  const g = implementations * gamma(k + 1, dtype);
+  const out = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += a(i, p) * b(p, j);
+      out[i * n + j] = g * s;
+    }
+  }
+  return out;
+}
+
+/** Elementwise |actual − expected| ≤ bound (one per element, or one for all); NaN matches NaN. */
+export function assertWithin(actual: Tensor, expected: Expected, bound: ArrayLike<number> | number, label = ''): void {
+  const where = label ? ` (${label})` : '';
+  const { data } = normalize(expected);
+  if (data.length !== actual.size) throw new ConformanceFailure(`assertWithin${where}: ${actual.size} elements, expected ${data.length}`);
+  const limit = (i: number) => (typeof bound === 'number' ? bound : bound[i]);
+  let worst = -1;
+  let worstRatio = 0;
+  for (let i = 0; i < data.length; i++) {
+    const a = actual.data[i];
+    const e = data[i];
+    if (a === e || (Number.isNaN(a) && Number.isNaN(e))) continue;
+    const ratio = Math.abs(a - e) / limit(i);
+    if (!(ratio <= 1) && (worst < 0 || !(ratio <= worstRatio))) {
+      worst = i;
+      worstRatio = ratio;
+    }
+  }
+  if (worst >= 0) {
+    const a = actual.data[worst];
+    const e = data[worst];
+    throw new ConformanceFailure(
+      `assertWithin${where}: worst at [${unravel(worst, actual.shape).join(', ')}]: actual ${a}, expected ${e}, ` +
+        `|diff| ${Math.abs(a - e)} > bound ${limit(worst)}`,
+    );
+  }
+}
+
+/**
+ * `value` could have been printed as `printed` (e.g. the course's '0.088439'): the print
+ * either rounded or truncated to the decimals shown (the course's notebooks do both), so
+ * printed − ½·10^-d ≤ value < printed + 10^-d, with `slack` more for the computation's own
+ * error (the course's float64 costs agree to about 1e-12 across BLAS builds).
+ */
+export function assertPrinted(value: number, printed: string, label = '', slack = 1e-9): void {
+  const decimals = printed.split('.')[1]?.length ?? 0;
+  const p = Number(printed);
+  const step = 10 ** -decimals;
+  if (!(value >= p - step / 2 - slack && value < p + step + slack)) {
+    throw new ConformanceFailure(
+      `${label ? `${label}: ` : ''}${value} would not print as ${printed} (rounded or truncated to ${decimals} decimals)`,
+    );
+  }
 }

@@ -43,12 +43,17 @@ export {
   assertClose,
   assertDType,
   assertEqual,
+  assertPrinted,
   assertThrows,
+  assertWithin,
   ConformanceFailure,
   EXACT,
   type Expected,
+  gamma,
+  gemmErrorBound,
   TOLERANCE,
   type Tolerance,
+  UNIT_ROUNDOFF,
 } from './assert.ts';
 export type { ArrayFixture } from './fixtures/conformance.ts';
 export { generatorCases } from './generator-cases.ts';
