@@ -152,7 +152,7 @@ describe('the one-thread stand-in browser bundles get (package.json "browser")',
   });
 });
 
-describe('NEURITE_THREADS and the process', () => {
+describe('NEURITE_THREADS and the process', { timeout: 60_000 }, () => {
   const index = fileURLToPath(new URL('../src/index.ts', import.meta.url));
   const node = (script: string, env: Record<string, string>): string =>
     execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
