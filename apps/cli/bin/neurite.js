@@ -25,7 +25,8 @@ if (!fromSource) {
     });
   }
   child.on('exit', (code, signal) => {
-    process.exitCode = code ?? (signal === 'SIGINT' ? 130 : 1);
+    // A child killed by a signal exits as the shell reports it: 128 + the signal's number.
+    process.exitCode = code ?? (signal === 'SIGINT' ? 130 : signal === 'SIGTERM' ? 143 : 1);
   });
   child.on('error', (error) => {
     console.error(`neurite: cannot start the TypeScript sources (${error.message}); run 'pnpm build' first`);

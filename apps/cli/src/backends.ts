@@ -1,4 +1,5 @@
 import { type BackendInfo, type BackendPlugin, backendInfo, listBackends, registerBackend, setBackend } from '@neurite/tensor';
+import { checkBackendVariable, checkComputeVariables } from './environment.ts';
 import { UsageError } from './errors.ts';
 
 /**
@@ -29,20 +30,25 @@ export function nativeLoadProblem(): string | undefined {
   return nativeProblem;
 }
 
-/** Applies --backend: auto keeps the registry's choice; js or native are required to load. */
+/**
+ * Applies --backend, or NEURITE_BACKEND when the flag is auto: auto keeps the registry's
+ * choice; js or native are required to load. The environment is checked first.
+ */
 export async function chooseBackend(name: 'auto' | 'js' | 'native' = 'auto'): Promise<BackendInfo> {
-  await loadNativeModule();
-  if (name !== 'auto') {
-    if (!listBackends().includes(name)) {
-      throw new UsageError(
-        `--backend ${name}: backend '${name}' is not available (${nativeProblem ?? 'not registered'})`,
-        'use --backend js or auto',
-      );
+  checkBackendVariable();
+  const native = await loadNativeModule();
+  for (const warning of checkComputeVariables(native)) process.stderr.write(`neurite: warning: ${warning}\n`);
+  const fromEnv = process.env.NEURITE_BACKEND;
+  const wanted = name === 'auto' && fromEnv ? (fromEnv as typeof name) : name;
+  const source = wanted === name ? `--backend ${name}` : `NEURITE_BACKEND=${fromEnv}`;
+  if (wanted !== 'auto') {
+    if (!listBackends().includes(wanted)) {
+      throw new UsageError(`${source}: backend '${wanted}' is not available (${nativeProblem ?? 'not registered'})`, 'use --backend js or auto');
     }
     try {
-      setBackend(name);
+      setBackend(wanted);
     } catch (error) {
-      throw new UsageError(`--backend ${name}: ${(error as Error).message}`, 'use --backend js or auto');
+      throw new UsageError(`${source}: ${(error as Error).message}`, 'use --backend js or auto');
     }
   }
   return backendInfo();

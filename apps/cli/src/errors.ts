@@ -1,9 +1,15 @@
 /**
  * The CLI's exit codes are part of its interface, so scripts can tell a typo in a command
  * from a missing file from a run that diverged: 2 for a bad invocation, 1 for a file or
- * training failure, 130 for Ctrl-C (the shell's convention for SIGINT).
+ * training failure, 128 + the signal's number when a signal stopped it (the shell's convention:
+ * 130 for Ctrl-C's SIGINT, 143 for SIGTERM).
  */
-export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
+export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130, terminated: 143 } as const;
+
+/** The exit code for a run stopped by `signal`. */
+export function signalExit(signal: 'SIGINT' | 'SIGTERM'): number {
+  return signal === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;
+}
 
 export class CliError extends Error {
   override name = 'CliError';
@@ -44,10 +50,10 @@ export class TrainingError extends CliError {
   }
 }
 
-/** Ctrl-C: the run stopped cleanly (and saved a checkpoint when it was training). */
+/** Ctrl-C or SIGTERM: the run stopped cleanly (and saved a checkpoint when it was training). */
 export class InterruptedError extends CliError {
   override name = 'InterruptedError';
-  constructor(message: string) {
-    super(message, EXIT.interrupted);
+  constructor(message: string, signal: 'SIGINT' | 'SIGTERM' = 'SIGINT') {
+    super(message, signalExit(signal));
   }
 }

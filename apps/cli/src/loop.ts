@@ -33,6 +33,8 @@ export interface LoopResult {
   done: number;
   interrupted: boolean;
   seconds: number;
+  /** The cost of this run's first pass (NaN when it made none). */
+  firstCost: number;
   lastCost: number;
 }
 
@@ -46,6 +48,7 @@ export async function trainLoop(input: LoopInput): Promise<LoopResult> {
   let lastYield = started;
   let done = input.done;
   let lastCost = Number.NaN;
+  let firstCost = Number.NaN;
   const accuracy = () => trainAccuracy(model, X, labels);
   reporter.start(s.total, done);
   while (done < s.total) {
@@ -59,6 +62,7 @@ export async function trainLoop(input: LoopInput): Promise<LoopResult> {
       throw error;
     }
     if (!Number.isFinite(cost)) throw diverged(s, pass, cost);
+    if (done === input.done) firstCost = cost;
     lastCost = cost;
     done++;
     const printed = pass % s.printEvery === 0;
@@ -79,7 +83,7 @@ export async function trainLoop(input: LoopInput): Promise<LoopResult> {
   }
   reporter.tick(done, { cost: lastCost, accuracy, force: true });
   reporter.stop();
-  return { done, interrupted: done < s.total, seconds: (performance.now() - started) / 1000, lastCost };
+  return { done, interrupted: done < s.total, seconds: (performance.now() - started) / 1000, firstCost, lastCost };
 }
 
 /**

@@ -8,6 +8,7 @@ import type { Tensor } from '@neurite/tensor';
 import type { InputSpec } from './data/load.ts';
 import { FileError } from './errors.ts';
 import { writeFolderAtomically } from './folder.ts';
+import { checkMeta } from './meta.ts';
 import type { Resolved } from './resolve.ts';
 
 /** The CLI's own file in a model folder, beside model.json: how to read inputs and where training stands. */
@@ -118,8 +119,7 @@ export async function loadModelFolderChecked(dir: string, flag: string): Promise
   let meta: CliMeta | null = null;
   if (existsSync(metaPath)) {
     try {
-      meta = JSON.parse(readFileSync(metaPath, 'utf8')) as CliMeta;
-      if (meta?.format !== 'neurite-cli') throw new Error(`"format" must be "neurite-cli"`);
+      meta = checkMeta(JSON.parse(readFileSync(metaPath, 'utf8')));
     } catch (error) {
       throw new FileError(metaPath, `${flag}: '${metaPath}' is corrupt: ${(error as Error).message}`);
     }

@@ -23,7 +23,7 @@ describe('Ctrl-C and --resume', () => {
     const r = await finish(child);
     const out = seen + r.stdout;
     expect(r.code).toBe(130);
-    expect(r.stderr).toContain('interrupted; checkpoint saved to');
+    expect(r.stderr).toContain('interrupted by SIGINT; checkpoint saved to');
     const interrupted = events(out).find((e) => e.event === 'interrupted') as Record<string, number>;
     expect(interrupted.done).toBeGreaterThanOrEqual(1000);
     expect(interrupted.done).toBeLessThan(1_000_000);

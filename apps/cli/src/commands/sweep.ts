@@ -63,10 +63,13 @@ async function sweepCommand(cmd: Command): Promise<void> {
     );
 
   let stopRequested = false;
-  const onSignal = () => {
+  let stoppedBy: 'SIGINT' | 'SIGTERM' = 'SIGINT';
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
+    if (!stopRequested) stoppedBy = signal;
     stopRequested = true;
   };
   process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const results: RunResult[] = [];
   try {
     for (const [i, combo] of grid.entries()) {
@@ -116,6 +119,7 @@ async function sweepCommand(cmd: Command): Promise<void> {
     }
   } finally {
     process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
   if (first.plot && results.length)
     await writeCostPlot(
@@ -125,7 +129,7 @@ async function sweepCommand(cmd: Command): Promise<void> {
     );
   if (!json) process.stdout.write(`\n${formatTable(results, axes)}`);
   if (!json && first.plot) process.stdout.write(`Wrote cost curves to ${first.plot}\n`);
-  if (results.length < grid.length) throw new InterruptedError(`sweep interrupted after ${results.length} of ${grid.length} runs`);
+  if (results.length < grid.length) throw new InterruptedError(`sweep interrupted by ${stoppedBy} after ${results.length} of ${grid.length} runs`, stoppedBy);
 }
 
 function formatTable(results: RunResult[], axes: SettingKey[]): string {

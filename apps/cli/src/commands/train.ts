@@ -52,6 +52,12 @@ async function trainCommand(cmd: Command): Promise<void> {
         `--resume: '${given.resume}' has no training state (${'neurite-cli.json'}); it was not written by neurite train`,
       );
     s = resumeSettings(resumed.meta.settings, given);
+    if (resumed.meta.done >= s.total) {
+      throw new UsageError(
+        `--resume: '${given.resume}' has already trained ${resumed.meta.done} of ${s.total} ${s.unit}s`,
+        `give --${s.unit === 'epoch' ? 'epochs' : 'iterations'} more than ${resumed.meta.done} to train further`,
+      );
+    }
   } else {
     s = resolveSettings(given);
   }
@@ -100,10 +106,12 @@ async function trainCommand(cmd: Command): Promise<void> {
 
   const startedAt = meta.done;
   let stopRequested = false;
-  const onSignal = () => {
+  let stoppedBy: 'SIGINT' | 'SIGTERM' = 'SIGINT';
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
     // The first Ctrl-C asks the loop to stop after the current pass; later ones are ignored
     // so that the checkpoint is written whole.
     if (!stopRequested) process.stderr.write(`\nStopping after this ${s.unit} and saving a checkpoint...\n`);
+    if (!stopRequested) stoppedBy = signal;
     stopRequested = true;
   };
   process.on('SIGINT', onSignal);
@@ -146,10 +154,14 @@ async function trainCommand(cmd: Command): Promise<void> {
     reporter.note(`Continue with: neurite train --resume ${dir}`, undefined, true);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    throw new InterruptedError(`interrupted; checkpoint saved to ${dir}`);
+    throw new InterruptedError(`interrupted by ${stoppedBy}; checkpoint saved to ${dir}`, stoppedBy);
   }
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
+
+  const rose = costRose(result.firstCost, result.lastCost, s);
+  if (rose && kind === 'json') emit({ event: 'warning', warning: rose, firstCost: result.firstCost, lastCost: result.lastCost });
+  else if (rose) process.stderr.write(`neurite: warning: ${rose}\n`);
 
   const train = classificationMetrics(predictClasses(model.predictProba(X)), data.Y.data, data.classes.length);
   const testMetrics = test
@@ -180,6 +192,21 @@ async function trainCommand(cmd: Command): Promise<void> {
   if (out) lines.push(`Saved model to ${out}`);
   if (s.plot) lines.push(`Wrote cost plot to ${s.plot}`);
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/**
+ * A run whose cost ended well above where it started has diverged, even without a NaN (planar
+ * at --lr 1e300 saturates at cost 17 and 52%). The criterion: the last pass's cost is more
+ * than 10% above the first pass's of this run. Full-batch gradient descent lowers the cost at
+ * every step for a small enough learning rate, and mini-batch costs move by a few percent
+ * from epoch to epoch, hence the margin. The model is still saved (it is what was asked for).
+ */
+export function costRose(first: number, last: number, s: Resolved): string | undefined {
+  if (!(last > 1.1 * first)) return undefined;
+  return (
+    `the cost rose from ${first.toPrecision(6)} to ${last.toPrecision(6)} over this run (learning rate ${s.lr}): training diverged; ` +
+    `lower the learning rate, for example --lr ${Number((s.lr / 10).toPrecision(3))}`
+  );
 }
 
 /** A resumed run keeps the checkpoint's model and data; it may only train longer or report differently. */
