@@ -43,7 +43,10 @@ export async function chooseBackend(name: 'auto' | 'js' | 'native' = 'auto'): Pr
   const source = wanted === name ? `--backend ${name}` : `NEURITE_BACKEND=${fromEnv}`;
   if (wanted !== 'auto') {
     if (!listBackends().includes(wanted)) {
-      throw new UsageError(`${source}: backend '${wanted}' is not available (${nativeProblem ?? 'not registered'})`, 'use --backend js or auto');
+      throw new UsageError(
+        `${source}: backend '${wanted}' is not available (${nativeProblem ?? 'not registered'})`,
+        'use --backend js or auto',
+      );
     }
     try {
       setBackend(wanted);

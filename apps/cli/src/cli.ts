@@ -5,7 +5,7 @@ import { registerInfo } from './commands/info.ts';
 import { registerPredict } from './commands/predict.ts';
 import { registerSweep } from './commands/sweep.ts';
 import { registerTrain } from './commands/train.ts';
-import { CliError, EXIT, InterruptedError } from './errors.ts';
+import { CliError, EXIT, InterruptedError, UsageError } from './errors.ts';
 import { cliVersion } from './versions.ts';
 
 export function buildProgram(): Command {
@@ -31,6 +31,10 @@ Examples:
     );
   program.command('help [command]', { hidden: true }).action((name?: string) => {
     const sub = name ? program.commands.find((c) => c.name() === name) : undefined;
+    if (name && !sub) {
+      const known = program.commands.filter((c) => c.name() !== 'help').map((c) => c.name());
+      throw new UsageError(`help: unknown command '${name}'`, `commands: ${known.join(', ')}`);
+    }
     (sub ?? program).outputHelp();
   });
   registerTrain(program);

@@ -27,7 +27,12 @@ export function checkMeta(raw: unknown): CliMeta {
   if (!isObject(settings)) return fail('settings', `expected an object, received ${describe(settings)}`);
   for (const spec of SETTINGS) {
     const value = settings[spec.key];
-    if (value !== undefined && value !== null) check(`settings.${spec.key}`, value, spec.parse);
+    if (value === undefined || value === null) continue;
+    check(`settings.${spec.key}`, value, spec.parse);
+    // The parsers also read flags, which are strings: here '0.1' must not pass for 0.1.
+    const parsed = spec.parse(value);
+    if (JSON.stringify(parsed) !== JSON.stringify(value))
+      fail(`settings.${spec.key}`, `expected ${describe(parsed)} (a ${typeof parsed}), received ${describe(value)}`);
   }
   for (const key of ['model', 'activation', 'init', 'lr', 'seed', 'printEvery', 'layers']) {
     if (settings[key] === undefined) fail(`settings.${key}`, 'missing');

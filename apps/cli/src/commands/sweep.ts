@@ -129,7 +129,8 @@ async function sweepCommand(cmd: Command): Promise<void> {
     );
   if (!json) process.stdout.write(`\n${formatTable(results, axes)}`);
   if (!json && first.plot) process.stdout.write(`Wrote cost curves to ${first.plot}\n`);
-  if (results.length < grid.length) throw new InterruptedError(`sweep interrupted by ${stoppedBy} after ${results.length} of ${grid.length} runs`, stoppedBy);
+  if (results.length < grid.length)
+    throw new InterruptedError(`sweep interrupted by ${stoppedBy} after ${results.length} of ${grid.length} runs`, stoppedBy);
 }
 
 function formatTable(results: RunResult[], axes: SettingKey[]): string {

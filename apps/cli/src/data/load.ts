@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { blobs, gaussianQuantiles, moons, noisyCircles, planarFlower, spiral, trainTestSplit, xor } from '@neurite/datasets';
 import { loadCatDataset } from '@neurite/datasets/node';
-import { type FloatDType, Tensor } from '@neurite/tensor';
+import { type FloatDType, NeuriteError, Tensor } from '@neurite/tensor';
 import { FileError, UsageError } from '../errors.ts';
 import { loadCsv } from './csv.ts';
 import { loadMnist } from './mnist.ts';
@@ -39,6 +39,14 @@ export interface LoadOptions {
 export async function loadData(options: LoadOptions): Promise<Dataset> {
   const spec = parseDataSpec(options.data);
   const data = await loadSpec(spec, options, '--data', options.like);
+  // Training needs two classes; evaluating a model (options.like) on examples of one class is fine.
+  const present = new Set(data.Y.data);
+  if (present.size < 2 && !options.like) {
+    const only = data.classes[Number([...present][0])] ?? String([...present][0]);
+    throw new UsageError(
+      `--data ${data.description}: all ${data.Y.size} examples are of one class ('${only}'); a classifier needs two or more`,
+    );
+  }
   if (options.testData) {
     if (data.test) throw new UsageError(`--test-data: ${describeSpec(spec)} already brings its own test set`);
     const test = await loadSpec(parseDataSpec(options.testData, '--test-data'), options, '--test-data', options.like ?? data);
@@ -61,7 +69,13 @@ export async function loadData(options: LoadOptions): Promise<Dataset> {
 async function loadSpec(spec: DataSpec, options: LoadOptions, flag: string, like?: Pick<Dataset, 'input' | 'classes'>): Promise<Dataset> {
   switch (spec.kind) {
     case 'generated':
-      return generated(spec.name, spec.params, options.dtype);
+      try {
+        return generated(spec.name, spec.params, options.dtype);
+      } catch (error) {
+        // The generators refuse bad parameters with a NeuriteError; they came from --data.
+        if (error instanceof NeuriteError) throw new UsageError(`${flag} ${spec.name}: ${error.message.replace(/^\w+: /, '')}`);
+        throw error;
+      }
     case 'cats': {
       for (const path of [spec.train, spec.test]) requireFile(path, flag);
       const cats = await loadCatDataset(spec.train, spec.test, { dtype: options.dtype });
