@@ -321,8 +321,14 @@ const CHECKPOINTS: Case[] = [
     /corrupt: format: expected "neurite-cli"/,
   ],
   [
-    'a file that is a list',
-    () => ['train', '--resume', tamper('c-list', (m) => Object.keys(m).forEach((k) => delete m[k]))],
+    'an empty object',
+    () => [
+      'train',
+      '--resume',
+      tamper('c-empty', (m) => {
+        for (const k of Object.keys(m)) delete m[k];
+      }),
+    ],
     1,
     /corrupt: format/,
   ],
