@@ -29,15 +29,20 @@ export async function readImage(path: string): Promise<RgbImage> {
  */
 export async function loadImages(paths: readonly string[], options: PrepareImageOptions = {}): Promise<Tensor> {
   if (!Array.isArray(paths) || paths.length === 0) throw new ImageError('loadImages: paths must be a non-empty array of file paths');
-  const images: RgbImage[] = [];
-  for (const path of paths) {
-    const img = decodeImage(await readBytes(path, 'loadImages'), path);
-    images.push(resizeImage(img, options.width ?? 64, options.height ?? 64, options.method ?? 'auto'));
-  }
-  return imagesToMatrix(images, options);
+  return readImages(paths, options, 'loadImages');
 }
 
 /** One image file as a (height·width·3, 1) column; see loadImages. */
 export async function loadImage(path: string, options: PrepareImageOptions = {}): Promise<Tensor> {
-  return loadImages([path], options);
+  return readImages([path], options, 'loadImage');
+}
+
+/** The files decoded, resized and stacked as columns; errors are labelled with the caller's name `fn`. */
+async function readImages(paths: readonly string[], options: PrepareImageOptions, fn: string): Promise<Tensor> {
+  const images: RgbImage[] = [];
+  for (const path of paths) {
+    const img = decodeImage(await readBytes(path, fn), path);
+    images.push(resizeImage(img, options.width ?? 64, options.height ?? 64, options.method ?? 'auto'));
+  }
+  return imagesToMatrix(images, options);
 }
