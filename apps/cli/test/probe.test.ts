@@ -48,6 +48,7 @@ async function inProcess(argv: string[]): Promise<Outcome> {
 }
 
 /** A checkpoint's neurite-cli.json with one key changed. */
+// biome-ignore lint/suspicious/noExplicitAny: the tests edit arbitrary keys of a JSON file
 function tamper(name: string, edit: (meta: Record<string, any>) => void): string {
   const dir = at(name);
   cpSync(at('ckpt'), dir, { recursive: true });
