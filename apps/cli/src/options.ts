@@ -10,7 +10,7 @@ export const MODELS = ['logistic', 'shallow', 'deep'] as const;
 export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'leaky-relu'] as const;
 export const INITS = ['small', 'scaled', 'he', 'xavier', 'zeros'] as const;
 export const OPTIMIZERS = ['gd', 'momentum', 'rmsprop', 'adam'] as const;
-export const BACKENDS = ['auto', 'js', 'native'] as const;
+export const BACKENDS = ['auto', 'js', 'native', 'wasm'] as const;
 export const DTYPES = ['float64', 'float32'] as const;
 
 export interface TrainSettings {
@@ -136,7 +136,7 @@ export const SETTINGS: SettingSpec[] = [
     parse: number({ min: 0, max: 0.95 }),
     sweepable: true,
   },
-  { key: 'backend', flags: '--backend <name>', help: 'auto | js | native (default: auto)', parse: choice(BACKENDS) },
+  { key: 'backend', flags: '--backend <name>', help: 'auto | js | native | wasm (default: auto)', parse: choice(BACKENDS) },
   {
     key: 'dtype',
     flags: '--dtype <dtype>',

@@ -115,20 +115,30 @@ function load(name: string): Backend | null {
   }
 }
 
+/** Backend packages that discovery looks for, each registered with the priority it declares. */
+const PLUGINS: readonly { id: string; name: string }[] = [
+  { id: '@neurite/backend-native', name: 'native' },
+  { id: '@neurite/backend-wasm', name: 'wasm' },
+];
+
 /**
- * Installing @neurite/backend-native is enough to make it the default: where the runtime
- * can require synchronously (Node, Deno), we look for it once, from this package and from
- * the working directory. Absent is normal and silent; present but broken is said in one
- * line, and we go on with what loads. The plugin is registered here rather than by the
- * plugin itself, so a second copy of this package cannot end up with the registration.
+ * Installing @neurite/backend-native (or @neurite/backend-wasm) is enough to make it the
+ * default: where the runtime can require synchronously (Node, Deno), we look for each once,
+ * from this package and from the working directory. Absent is normal and silent; present but
+ * broken is said in one line, and we go on with what loads. The plugin is registered here
+ * rather than by the plugin itself, so a second copy of this package cannot end up with the
+ * registration. (Browser bundles cannot require: there the wasm package registers itself
+ * with its `registerWasmBackend()`.)
  */
 function discover(): void {
   if (discovered) return;
   discovered = true;
   const proc = nodeProcess();
   if (proc?.getBuiltinModule && !envVar('NEURITE_NO_AUTOLOAD')) {
-    const plugin = findPlugin(proc);
-    if (plugin) registerBackend(plugin.name, plugin.load, plugin.priority);
+    for (const { id, name } of PLUGINS) {
+      const plugin = findPlugin(proc, id, name);
+      if (plugin) registerBackend(plugin.name, plugin.load, plugin.priority);
+    }
   }
   const chosen = envVar('NEURITE_BACKEND');
   if (chosen && chosen !== 'auto') setBackend(chosen);
@@ -141,7 +151,7 @@ function deniedByDeno(error: unknown): boolean {
   return name === 'NotCapable' || name === 'PermissionDenied';
 }
 
-function findPlugin(proc: NodeLikeProcess): BackendPlugin | undefined {
+function findPlugin(proc: NodeLikeProcess, id: string, name: string): BackendPlugin | undefined {
   const mod = proc.getBuiltinModule?.('node:module') as { createRequire?: (from: string) => (id: string) => unknown } | undefined;
   if (!mod?.createRequire) return undefined;
   let cwd = '/';
@@ -151,14 +161,14 @@ function findPlugin(proc: NodeLikeProcess): BackendPlugin | undefined {
   const bases = [import.meta.url, `file://${cwd}/`];
   for (const base of bases) {
     try {
-      const exported = mod.createRequire(base)('@neurite/backend-native') as { neuriteBackend?: BackendPlugin };
+      const exported = mod.createRequire(base)(id) as { neuriteBackend?: BackendPlugin };
       if (exported?.neuriteBackend) return exported.neuriteBackend;
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND' || deniedByDeno(error)) continue;
       const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-      failures.native = message;
-      console.warn(`neurite: @neurite/backend-native is installed but did not load (${message}); using the js backend`);
+      failures[name] = message;
+      console.warn(`neurite: ${id} is installed but did not load (${message}); going on without it`);
       return undefined;
     }
   }

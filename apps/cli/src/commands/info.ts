@@ -1,6 +1,6 @@
 import { availableParallelism, cpus } from 'node:os';
 import type { Command } from 'commander';
-import { chooseBackend, loadNativeModule, nativeLoadProblem } from '../backends.ts';
+import { chooseBackend, loadNativeModule, loadWasmModule, nativeLoadProblem, wasmLoadProblem } from '../backends.ts';
 import { emit } from '../progress.ts';
 import { cliVersion, packageVersion } from '../versions.ts';
 
@@ -11,6 +11,7 @@ const PACKAGES = [
   '@neurite/optimizers',
   '@neurite/datasets',
   '@neurite/backend-native',
+  '@neurite/backend-wasm',
 ];
 
 export function registerInfo(program: Command): void {
@@ -30,6 +31,7 @@ export interface InfoReport {
   versions: Record<string, string>;
   backend: { active: string; reason: string; registered: { name: string; priority: number }[]; failures: Record<string, string> };
   native: Record<string, unknown>;
+  wasm: Record<string, unknown>;
   cpu: { model: string; threads: number };
   dtype: { default: string; why: string };
 }
@@ -38,11 +40,13 @@ export async function collectInfo(): Promise<InfoReport> {
   const versions: Record<string, string> = { '@neurite/cli': cliVersion(), node: process.versions.node };
   for (const name of PACKAGES) versions[name] = packageVersion(name) ?? 'not installed';
   const native = await loadNativeModule();
+  const wasm = await loadWasmModule();
   const info = await chooseBackend('auto');
   return {
     versions,
     backend: { active: info.name, reason: info.reason, registered: info.registered, failures: info.failures },
     native: native ? await nativeDetails(native) : { loaded: false, problem: nativeLoadProblem() },
+    wasm: wasm ? wasmDetails(wasm) : { loaded: false, problem: wasmLoadProblem() },
     cpu: { model: cpus()[0]?.model?.trim() ?? 'unknown', threads: availableParallelism() },
     dtype: {
       default: 'float64',
@@ -69,6 +73,16 @@ async function nativeDetails(native: Record<string, unknown>): Promise<Record<st
   return details;
 }
 
+/** wasmInfo(): threads, shared memory (and why not), memory in use. */
+function wasmDetails(wasm: Record<string, unknown>): Record<string, unknown> {
+  try {
+    const info = (wasm.wasmInfo as () => Record<string, unknown>)();
+    return { loaded: true, ...info };
+  } catch (error) {
+    return { loaded: false, problem: (error as Error).message.split('\n')[0] };
+  }
+}
+
 export function formatInfo(report: InfoReport): string {
   const lines: string[] = [];
   const pad = (s: string, n: number) => s.padEnd(n);
@@ -87,6 +101,9 @@ export function formatInfo(report: InfoReport): string {
   lines.push('', 'Native backend');
   for (const [key, value] of Object.entries(report.native))
     lines.push(`  ${pad(key, 26)}${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
+  lines.push('', 'WebAssembly backend');
+  for (const [key, value] of Object.entries(report.wasm))
+    if (value !== undefined) lines.push(`  ${pad(key, 26)}${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
   lines.push('', 'Machine');
   lines.push(`  ${pad('cpu', 26)}${report.cpu.model}`);
   lines.push(`  ${pad('threads', 26)}${report.cpu.threads}`);
