@@ -1,3 +1,4 @@
+import type { Dense } from '@neurite/layers';
 import { Generator, Tensor } from '@neurite/tensor';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../src/playground/config.ts';
@@ -8,7 +9,7 @@ import { buildModel } from '../src/playground/model.ts';
 describe('playground model', () => {
   it('builds the configured layers: W[l] is (n[l], n[l−1])', () => {
     const model = buildModel({ ...DEFAULT_CONFIG, layers: [5, 3] });
-    expect(model.denseLayers.map((l) => l.W!.shape)).toEqual([
+    expect(model.layers.map((l) => (l as Dense).W!.shape)).toEqual([
       [5, 2],
       [3, 5],
       [1, 3],

@@ -1,29 +1,31 @@
 import {
-  activationBackward,
+  type Activation,
   type FloatArray,
-  type FloatDType,
   formatShape,
-  type Generator,
   getBackend,
   linear,
   matmul,
   ShapeError,
-  softmax,
   sum,
   type Tensor,
   ValueError,
-  zeros,
 } from '@neurite/tensor';
+import { type ActivationName, activate, activateInto, activationGrad, checkActivation, isFused } from './activations.ts';
 import { floatDTypeOf, reuseBuffer } from './buffers.ts';
 import { ModelError } from './errors.ts';
 import { getInitializer, type Initializer, type InitializerConfig, type InitializerName } from './initializers.ts';
-import { ACTIVATIONS, type ActivationName, type Layer, type LayerCache, type LayerConfig } from './layer.ts';
-
-/** The activation of the Dense layer under this one, for the fused backward step. */
-export interface BelowActivation {
-  activation: Exclude<ActivationName, 'softmax'>;
-  alpha: number;
-}
+import {
+  type BackwardContext,
+  type BackwardResult,
+  type BuildContext,
+  type ForwardContext,
+  type ForwardResult,
+  Layer,
+  type LayerConfig,
+  type OutputActivation,
+} from './layer.ts';
+import { formatLayerShape, type LayerShape } from './shapes.ts';
+import type { Weight } from './weight.ts';
 
 export interface DenseOptions {
   activation?: ActivationName;
@@ -36,199 +38,194 @@ export interface DenseOptions {
   name?: string;
 }
 
+/** Dense's cache: the course's ((A_prev, W, b), Z), with the output A; Z only where the backward needs it. */
+export interface DenseCache {
+  A_prev: Tensor;
+  W: Tensor;
+  b: Tensor | null;
+  Z: Tensor | null;
+  A: Tensor;
+}
+
 /**
- * A fully connected layer: A = g(W·A_prev + b), W (units, n_prev), b (units, 1).
- * Forward is one fused `linear` kernel (GEMM, bias and activation in one pass); backward
- * computes dW = (1/m)·dZ·A_prevᵀ and dA_prev = Wᵀ·dZ with GEMM transpose flags.
+ * A fully connected layer: A = g(W·A_prev + b), W (units, n_prev), b (units, 1), examples as
+ * columns. Forward is one fused `linear` kernel (GEMM, bias and activation in one pass);
+ * backward computes dW = (1/m)·dZ·A_prevᵀ and dA_prev = Wᵀ·dZ with GEMM transpose flags.
+ * It declares its output activation, so the model can fuse dZ = A − Y into the loss, and it
+ * takes up the layer below's activation (`ctx.below`) with the backend's fused linearBackward.
  */
-export class Dense implements Layer {
-  readonly type = 'Dense';
+export class Dense extends Layer<DenseCache> {
+  static readonly className = 'Dense';
   readonly units: number;
   readonly activation: ActivationName;
   readonly alpha: number;
   readonly useBias: boolean;
   readonly kernelInitializer: Initializer;
   readonly biasInitializer: Initializer;
-  readonly name: string | undefined;
-  W: Tensor | null = null;
-  b: Tensor | null = null;
-  dW: Tensor | null = null;
-  db: Tensor | null = null;
-  private A_prev: Tensor | null = null;
-  private A: Tensor | null = null;
-  private Z: Tensor | null = null;
-  private dZ: Tensor | null = null;
-  private dA_prev: Tensor | null = null;
+  override readonly outputActivation: OutputActivation;
+  /** Whether the backend's fused linear computes the activation (all but softmax). */
+  readonly #fused: boolean;
+  #W: Weight | null = null;
+  #b: Weight | null = null;
+  // Training buffers, kept between steps.
+  #Z: Tensor | null = null;
+  #A: Tensor | null = null;
+  #dZ: Tensor | null = null;
+  #dW: Tensor | null = null;
+  #db: Tensor | null = null;
+  #dA_prev: Tensor | null = null;
 
   constructor(units: number, options: DenseOptions = {}) {
+    super(options);
     if (!Number.isInteger(units) || units <= 0) throw new ValueError(`Dense: units must be a positive integer, received ${String(units)}`);
-    const activation = options.activation ?? 'linear';
-    if (!ACTIVATIONS.includes(activation)) {
-      throw new ValueError(`Dense: activation must be one of ${ACTIVATIONS.join(', ')}, received ${JSON.stringify(activation)}`);
-    }
     this.units = units;
-    this.activation = activation;
-    this.alpha = options.alpha ?? 0.01;
-    if (!(this.alpha > 0)) throw new ValueError(`Dense: alpha must be positive, received ${String(options.alpha)}`);
+    this.activation = options.activation ?? 'linear';
+    this.alpha = checkActivation(this.activation, options.alpha, 'Dense');
     this.useBias = options.useBias ?? true;
     this.kernelInitializer = getInitializer(options.kernelInitializer ?? 'glorotUniform', 'Dense: kernelInitializer');
     this.biasInitializer = getInitializer(options.biasInitializer ?? 'zeros', 'Dense: biasInitializer');
-    this.name = options.name;
+    this.outputActivation = { activation: this.activation, alpha: this.alpha };
+    this.#fused = isFused(this.activation);
   }
 
-  get built(): boolean {
-    return this.W !== null;
+  static fromConfig(config: LayerConfig): Dense {
+    return new Dense(config.units as number, config as DenseOptions);
   }
 
-  outputUnits(): number {
-    return this.units;
-  }
-
-  countParams(inputUnits: number): number {
-    return this.units * inputUnits + (this.useBias ? this.units : 0);
-  }
-
-  build(inputUnits: number, rng: Generator, dtype: FloatDType): void {
-    this.W = this.kernelInitializer.init([this.units, inputUnits], rng, dtype);
-    this.b = this.useBias ? this.biasInitializer.init([this.units, 1], rng, dtype) : null;
-  }
-
-  /** Replaces the weights (loading a model, or the course's parameters). */
-  setWeights(W: Tensor, b: Tensor | null): void {
-    if (W.rank !== 2 || W.shape[0] !== this.units)
-      throw new ShapeError(`Dense.setWeights: W must have shape (${this.units}, n_prev), received ${formatShape(W.shape)}`);
-    if (this.useBias && (b?.rank !== 2 || b.shape[0] !== this.units || b.shape[1] !== 1)) {
-      throw new ShapeError(`Dense.setWeights: b must have shape (${this.units}, 1), received ${b ? formatShape(b.shape) : 'null'}`);
+  override build(inputShape: LayerShape, _ctx: BuildContext): void {
+    if (inputShape.length !== 2 || inputShape[1] !== null) {
+      throw new ShapeError(
+        `Dense(${this.units}): input must be (n_prev, m) with one example per column, received ${formatLayerShape(inputShape)}; put a Flatten layer before it`,
+      );
     }
-    this.W = W;
-    this.b = this.useBias ? b : null;
+    this.#W = this.addWeight('W', [this.units, inputShape[0] as number], this.kernelInitializer, { regularized: true });
+    if (this.useBias) this.#b = this.addWeight('b', [this.units, 1], this.biasInitializer);
   }
 
-  params(): Record<string, Tensor> {
-    const W = this.weights();
-    return this.b ? { W, b: this.b } : { W };
+  computeOutputShape(): LayerShape {
+    return [this.units, null];
   }
 
-  grads(): Record<string, Tensor> {
-    if (!this.dW) throw new ModelError('Dense.grads: no backward pass has run yet');
-    return this.db ? { W: this.dW, b: this.db } : { W: this.dW };
+  /** W (units, n_prev), null before the layer is built. */
+  get W(): Tensor | null {
+    return this.#W?.value ?? null;
   }
 
-  cache(): LayerCache | null {
-    return this.A_prev && this.A ? { A_prev: this.A_prev, A: this.A, W: this.weights(), b: this.b } : null;
+  get b(): Tensor | null {
+    return this.#b?.value ?? null;
   }
 
-  private weights(): Tensor {
-    if (!this.W)
-      throw new ModelError(`Dense(${this.units}): the layer is not built; add it to a model with an input size, or call build()`);
-    return this.W;
+  /** dW of the last backward pass. */
+  get dW(): Tensor | null {
+    return this.#W?.grad ?? null;
   }
 
-  forward(A_prev: Tensor, _training: boolean, reuse: boolean): Tensor {
-    const W = this.weights();
+  get db(): Tensor | null {
+    return this.#b?.grad ?? null;
+  }
+
+  forward(A_prev: Tensor, ctx: ForwardContext): ForwardResult<DenseCache> {
+    const W = this.#weightW();
+    const b = this.#b?.value ?? null;
     if (A_prev.rank !== 2 || A_prev.shape[0] !== W.shape[1]) {
       throw new ShapeError(`Dense(${this.units}): input must have shape (${W.shape[1]}, m), received ${formatShape(A_prev.shape)}`);
     }
-    const fused = this.activation === 'softmax' ? 'linear' : this.activation;
+    const act = this.activation;
+    let Z: Tensor | null = null;
     let A: Tensor;
-    if (!reuse) {
-      A = linear(W, A_prev, this.b, fused, this.alpha);
-      if (this.activation === 'softmax') A = softmax(A, 0);
+    if (!ctx.reuse) {
+      if (this.#fused) A = linear(W, A_prev, b, act as Activation, this.alpha);
+      else {
+        Z = linear(W, A_prev, b, 'linear');
+        A = activate(act, Z, this.alpha);
+      }
     } else {
-      const shape = [this.units, A_prev.shape[1]] as const;
+      const shape = [this.units, A_prev.shape[1]];
       const dtype = floatDTypeOf(W);
       const backend = getBackend();
-      if (this.activation === 'softmax') {
-        this.Z = reuseBuffer(this.Z, shape, dtype);
-        backend.linear(W, A_prev, this.b, 'linear', this.alpha, this.Z.data as FloatArray);
-        A = reuseBuffer(this.A, shape, dtype);
-        backend.softmax(this.Z, 0, A.data as FloatArray);
-      } else {
-        A = reuseBuffer(this.A, shape, dtype);
-        backend.linear(W, A_prev, this.b, fused, this.alpha, A.data as FloatArray);
+      A = reuseBuffer(this.#A, shape, dtype);
+      this.#A = A;
+      if (this.#fused) backend.linear(W, A_prev, b, act as Activation, this.alpha, A.data as FloatArray);
+      else {
+        Z = reuseBuffer(this.#Z, shape, dtype);
+        this.#Z = Z;
+        backend.linear(W, A_prev, b, 'linear', this.alpha, Z.data as FloatArray);
+        activateInto(act, Z, this.alpha, A);
       }
     }
-    this.A_prev = A_prev;
-    this.A = A;
-    return A;
+    return { A, cache: { A_prev, W, b, Z, A } };
   }
 
-  /**
-   * With `below` (the training fast path, `reuse`), the gradient returned is the layer below's
-   * dZ rather than its dA: backend.linearBackward applies below's activation slope in the same
-   * step, and Sequential hands it to below's backwardFromZ.
-   */
-  backward(dA: Tensor, needInput: boolean, reuse: boolean, l2: number, below?: BelowActivation): Tensor | null {
-    const A = this.requireCache();
-    if (dA.shape[0] !== A.shape[0] || dA.shape[1] !== A.shape[1]) {
+  override backward(dA: Tensor, cache: DenseCache, ctx: BackwardContext): BackwardResult {
+    const { A } = cache;
+    if (dA.rank !== 2 || dA.shape[0] !== A.shape[0] || dA.shape[1] !== A.shape[1]) {
       throw new ShapeError(
         `Dense(${this.units}).backward: dA must have the output's shape ${formatShape(A.shape)}, received ${formatShape(dA.shape)}`,
       );
     }
-    let dZ: Tensor;
-    if (this.activation === 'softmax')
-      dZ = softmaxBackward(dA, A, reuse ? reuseBuffer(this.dZ, [A.shape[0], A.shape[1]], floatDTypeOf(A)) : null);
-    else if (!reuse) dZ = activationBackward(this.activation, dA, A, this.alpha);
-    else {
-      dZ = reuseBuffer(this.dZ, [A.shape[0], A.shape[1]], floatDTypeOf(A));
-      getBackend().activationBackward(this.activation, dA, A, dZ.data as FloatArray, this.alpha);
+    let out: Tensor | null = null;
+    if (ctx.reuse) {
+      out = reuseBuffer(this.#dZ, A.shape, floatDTypeOf(A));
+      this.#dZ = out;
     }
-    if (reuse) this.dZ = dZ;
-    return this.backwardFromZ(dZ, needInput, reuse, l2, below);
+    return this.backwardFromZ(activationGrad(this.activation, dA, A, this.alpha, out), cache, ctx);
   }
 
-  /**
-   * The backward pass from dZ, for an output activation fused with its loss
-   * (sigmoid + cross-entropy: dZ = A − Y).
-   */
-  backwardFromZ(dZ: Tensor, needInput: boolean, reuse: boolean, l2: number, below?: BelowActivation): Tensor | null {
-    this.requireCache();
-    const W = this.weights();
-    const A_prev = this.A_prev as Tensor;
+  /** The backward pass from dZ: for an output activation fused with its loss (sigmoid + cross-entropy: dZ = A − Y). */
+  override backwardFromZ(dZ: Tensor, cache: DenseCache, ctx: BackwardContext): BackwardResult {
+    const { A_prev, W } = cache;
     const m = dZ.shape[1];
-    const dtype = floatDTypeOf(W);
-    if (!reuse) {
-      this.dW = matmul(dZ, A_prev, { transB: true }).mul(1 / m);
-      this.db = this.useBias ? sum(dZ, 1, true).mul(1 / m) : null;
-      if (l2 > 0) this.dW = this.dW.add(W.mul(l2 / m));
-      return needInput ? matmul(W, dZ, { transA: true }) : null;
+    if (!ctx.reuse) {
+      const dW = matmul(dZ, A_prev, { transB: true }).mul(1 / m);
+      const grads: Record<string, Tensor> = { W: dW };
+      if (this.useBias) grads.b = sum(dZ, 1, true).mul(1 / m);
+      return { dA_prev: ctx.needInput ? matmul(W, dZ, { transA: true }) : null, grads };
     }
     const backend = getBackend();
-    this.dW = reuseBuffer(this.dW, [W.shape[0], W.shape[1]], dtype);
-    backend.matmul(dZ, A_prev, this.dW.data as FloatArray, { transA: false, transB: true, alpha: 1 / m, beta: 0 });
-    if (l2 > 0) {
-      const dw = this.dW.data;
-      const w = W.data;
-      const k = l2 / m;
-      for (let i = 0; i < dw.length; i++) dw[i] += k * w[i];
-    }
+    const dtype = floatDTypeOf(W);
+    const dW = reuseBuffer(this.#dW, W.shape, dtype);
+    this.#dW = dW;
+    backend.matmul(dZ, A_prev, dW.data as FloatArray, { transA: false, transB: true, alpha: 1 / m, beta: 0 });
+    const grads: Record<string, Tensor> = { W: dW };
     if (this.useBias) {
-      this.db = reuseBuffer(this.db, [W.shape[0], 1], dtype);
-      rowMeans(dZ, this.db.data as FloatArray);
+      const db = reuseBuffer(this.#db, [W.shape[0], 1], dtype);
+      this.#db = db;
+      rowMeans(dZ, db.data as FloatArray);
+      grads.b = db;
     }
-    if (!needInput) return null;
-    this.dA_prev = reuseBuffer(this.dA_prev, [W.shape[1], m], dtype);
-    if (below) backend.linearBackward(W, dZ, A_prev, below.activation, below.alpha, this.dA_prev.data as FloatArray);
-    else backend.matmul(W, dZ, this.dA_prev.data as FloatArray, { transA: true, transB: false, alpha: 1, beta: 0 });
-    return this.dA_prev;
+    if (!ctx.needInput) return { dA_prev: null, grads };
+    const dA_prev = reuseBuffer(this.#dA_prev, [W.shape[1], m], dtype);
+    this.#dA_prev = dA_prev;
+    const below = ctx.below;
+    if (below && isFused(below.activation)) {
+      // The layer below's dZ in one step: (Wᵀ·dZ) ⊙ g'(A_prev), g' from its output A_prev.
+      backend.linearBackward(W, dZ, A_prev, below.activation, below.alpha, dA_prev.data as FloatArray);
+      return { dZ_prev: dA_prev, grads };
+    }
+    backend.matmul(W, dZ, dA_prev.data as FloatArray, { transA: true, transB: false, alpha: 1, beta: 0 });
+    return { dA_prev, grads };
   }
 
-  private requireCache(): Tensor {
-    if (!this.A || !this.A_prev) throw new ModelError(`Dense(${this.units}).backward: run forward first`);
-    return this.A;
-  }
-
-  getConfig(): LayerConfig {
+  override getConfig(): LayerConfig {
     return {
-      type: 'Dense',
       units: this.units,
       activation: this.activation,
       alpha: this.alpha,
       useBias: this.useBias,
       kernelInitializer: this.kernelInitializer.config,
       biasInitializer: this.biasInitializer.config,
-      ...(this.name ? { name: this.name } : {}),
+      ...super.getConfig(),
     };
+  }
+
+  override describe(): string {
+    return `Dense (${this.activation})`;
+  }
+
+  #weightW(): Tensor {
+    if (!this.#W)
+      throw new ModelError(`Dense(${this.units}): the layer is not built; add it to a model with an input size, or call ensureBuilt()`);
+    return this.#W.value;
   }
 }
 
@@ -241,19 +238,4 @@ function rowMeans(dZ: Tensor, out: FloatArray): void {
     for (let j = r * m; j < (r + 1) * m; j++) s += d[j];
     out[r] = (1 / m) * s;
   }
-}
-
-/** dZ = A ⊙ (dA − Σ_classes dA ⊙ A), column by column (the softmax Jacobian-vector product). */
-function softmaxBackward(dA: Tensor, A: Tensor, out: Tensor | null): Tensor {
-  const [n, m] = A.shape;
-  const dZ = out ?? zeros(A.shape, floatDTypeOf(A));
-  const a = A.data;
-  const d = dA.data;
-  const z = dZ.data;
-  for (let j = 0; j < m; j++) {
-    let dot = 0;
-    for (let i = 0; i < n; i++) dot += d[i * m + j] * a[i * m + j];
-    for (let i = 0; i < n; i++) z[i * m + j] = a[i * m + j] * (d[i * m + j] - dot);
-  }
-  return dZ;
 }

@@ -1,106 +1,93 @@
-import { type FloatDType, Generator, type Tensor, ValueError } from '@neurite/tensor';
+import { Generator, type Tensor, ValueError } from '@neurite/tensor';
 import { floatDTypeOf, reuseBuffer } from './buffers.ts';
-import { ModelError } from './errors.ts';
-import type { Layer, LayerCache, LayerConfig } from './layer.ts';
+import {
+  type BackwardContext,
+  type BackwardResult,
+  type BuildContext,
+  type ForwardContext,
+  type ForwardResult,
+  Layer,
+  type LayerConfig,
+} from './layer.ts';
+import type { LayerShape } from './shapes.ts';
+
+/** The mask D of the last training forward (null at inference, or with rate 0: the identity). */
+export interface DropoutCache {
+  mask: Tensor | null;
+}
 
 /**
  * Inverted dropout, as in the course: during training keep each unit with probability
- * keep = 1 − rate (D = rand(shape) < keep, drawn from a seeded Generator), then scale by
- * 1/keep so the expected activation is unchanged; at inference it is the identity.
+ * keep = 1 − rate (D = rand(shape) < keep), then scale by 1/keep so the expected activation
+ * is unchanged; at inference it is the identity. Masks come from the layer's own seed when it
+ * has one, otherwise from the model's training generator (`ctx.rng`). Any layout.
  */
-export class Dropout implements Layer {
-  readonly type = 'Dropout';
+export class Dropout extends Layer<DropoutCache> {
+  static readonly className = 'Dropout';
   readonly rate: number;
   readonly seed: number | undefined;
-  readonly name: string | undefined;
-  private rng: Generator | null = null;
-  private mask: Tensor | null = null;
-  private A_prev: Tensor | null = null;
-  private A: Tensor | null = null;
-  private dA_prev: Tensor | null = null;
-  private units = 0;
+  #own: Generator | null = null;
+  #mask: Tensor | null = null;
+  #A: Tensor | null = null;
+  #dA_prev: Tensor | null = null;
 
   constructor(rate: number, options: { seed?: number; name?: string } = {}) {
+    super(options);
     if (typeof rate !== 'number' || !(rate >= 0 && rate < 1))
       throw new ValueError(`Dropout: rate must be in [0, 1), received ${String(rate)}`);
+    if (options.seed !== undefined && !(Number.isInteger(options.seed) && options.seed >= 0 && options.seed < 2 ** 32)) {
+      throw new ValueError(`Dropout: seed must be an integer in [0, 2^32), received ${String(options.seed)}`);
+    }
     this.rate = rate;
     this.seed = options.seed;
-    this.name = options.name;
   }
 
-  get built(): boolean {
-    return this.units > 0;
+  static fromConfig(config: LayerConfig): Dropout {
+    return new Dropout(config.rate as number, config as { seed?: number; name?: string });
   }
 
-  outputUnits(inputUnits: number): number {
-    return inputUnits;
+  /** A seeded layer starts its own mask stream here (again on every load: masks are not saved). */
+  override build(_inputShape: LayerShape, _ctx: BuildContext): void {
+    this.#own = this.seed === undefined ? null : new Generator(this.seed);
   }
 
-  countParams(): number {
-    return 0;
+  computeOutputShape(inputShape: LayerShape): LayerShape {
+    return inputShape;
   }
 
-  /** Without its own seed the layer continues the model's generator stream. */
-  build(inputUnits: number, rng: Generator, _dtype: FloatDType): void {
-    this.units = inputUnits;
-    this.rng = this.seed === undefined ? rng : new Generator(this.seed);
-  }
-
-  /** Reseeds the mask stream (fit's `seed` does this so runs repeat). */
-  setGenerator(rng: Generator): void {
-    this.rng = rng;
-  }
-
-  params(): Record<string, Tensor> {
-    return {};
-  }
-
-  grads(): Record<string, Tensor> {
-    return {};
-  }
-
-  cache(): LayerCache | null {
-    return this.A_prev && this.A ? { A_prev: this.A_prev, A: this.A } : null;
-  }
-
-  forward(A_prev: Tensor, training: boolean, reuse: boolean): Tensor {
-    this.A_prev = A_prev;
-    if (!training || this.rate === 0) {
-      this.mask = null;
-      this.A = A_prev;
-      return A_prev;
-    }
-    if (!this.rng) throw new ModelError('Dropout: the layer is not built');
-    const shape = [A_prev.shape[0], A_prev.shape[1]] as const;
+  forward(A_prev: Tensor, ctx: ForwardContext): ForwardResult<DropoutCache> {
+    if (!ctx.training || this.rate === 0) return { A: A_prev, cache: { mask: null } };
+    const rng = this.#own ?? ctx.rng;
     const dtype = floatDTypeOf(A_prev);
     const keep = 1 - this.rate;
-    this.mask = reuseBuffer(reuse ? this.mask : null, shape, dtype);
-    const A = reuseBuffer(reuse ? this.A : null, shape, dtype);
-    const d = this.mask.data;
-    for (let i = 0; i < d.length; i++) {
-      d[i] = this.rng.random() < keep ? 1 : 0;
-      A.data[i] = (A_prev.data[i] * d[i]) / keep;
+    const mask = reuseBuffer(ctx.reuse ? this.#mask : null, A_prev.shape, dtype);
+    const A = reuseBuffer(ctx.reuse ? this.#A : null, A_prev.shape, dtype);
+    if (ctx.reuse) {
+      this.#mask = mask;
+      this.#A = A;
     }
-    this.A = A;
-    return A;
+    const d = mask.data;
+    const a = A.data;
+    const x = A_prev.data;
+    for (let i = 0; i < d.length; i++) {
+      d[i] = rng.random() < keep ? 1 : 0;
+      a[i] = (x[i] * d[i]) / keep;
+    }
+    return { A, cache: { mask } };
   }
 
-  backward(dA: Tensor, needInput: boolean, reuse: boolean): Tensor | null {
-    if (!needInput) return null;
-    if (!this.mask) return dA;
+  override backward(dA: Tensor, cache: DropoutCache, ctx: BackwardContext): BackwardResult {
+    if (!ctx.needInput) return { dA_prev: null };
+    const { mask } = cache;
+    if (!mask) return { dA_prev: dA };
     const keep = 1 - this.rate;
-    const out = reuseBuffer(reuse ? this.dA_prev : null, [dA.shape[0], dA.shape[1]], floatDTypeOf(dA));
-    for (let i = 0; i < out.size; i++) out.data[i] = (dA.data[i] * this.mask.data[i]) / keep;
-    if (reuse) this.dA_prev = out;
-    return out;
+    const out = reuseBuffer(ctx.reuse ? this.#dA_prev : null, dA.shape, floatDTypeOf(dA));
+    if (ctx.reuse) this.#dA_prev = out;
+    for (let i = 0; i < out.size; i++) out.data[i] = (dA.data[i] * mask.data[i]) / keep;
+    return { dA_prev: out };
   }
 
-  getConfig(): LayerConfig {
-    return {
-      type: 'Dropout',
-      rate: this.rate,
-      ...(this.seed === undefined ? {} : { seed: this.seed }),
-      ...(this.name ? { name: this.name } : {}),
-    };
+  override getConfig(): LayerConfig {
+    return { rate: this.rate, ...(this.seed === undefined ? {} : { seed: this.seed }), ...super.getConfig() };
   }
 }

@@ -1,9 +1,11 @@
 /**
- * @neurite/layers: Dense and Dropout layers, initializers, the Sequential model (fit,
- * evaluate, predict, summary, serialization to model.json + safetensors bytes), and the
- * course's step-by-step functions with explicit caches. Browser-safe; saving to and
- * loading from folders is in `@neurite/layers/node`.
+ * @neurite/layers: the Layer contract (open to users' own layers), the built-in layers,
+ * initializers, the Sequential model (fit, evaluate, predict, summary, serialization to
+ * model.json + safetensors bytes), and the course's step-by-step functions with explicit
+ * caches. Browser-safe; saving to and loading from folders is in `@neurite/layers/node`.
  */
+export { ACTIVATIONS, type ActivationName } from './activations.ts';
+export { floatDTypeOf, reuseBuffer } from './buffers.ts';
 export { type Callback, type EpochEvent, earlyStopping, type History, type IterationEvent, progressLogger } from './callbacks.ts';
 export {
   type ConvCache,
@@ -40,8 +42,8 @@ export {
   updateParameters,
 } from './course/deep.ts';
 export { initializeWithZeros, type LogisticGrads, logisticPredict, optimize, propagate } from './course/logistic.ts';
-export { Dense, type DenseOptions } from './dense.ts';
-export { Dropout } from './dropout.ts';
+export { Dense, type DenseCache, type DenseOptions } from './dense.ts';
+export { Dropout, type DropoutCache } from './dropout.ts';
 export { ModelError, ModelFormatError, TrainingError } from './errors.ts';
 export {
   courseDeep,
@@ -56,8 +58,31 @@ export {
   randomNormal,
   zeros,
 } from './initializers.ts';
-export type { ActivationName, Layer, LayerCache, LayerConfig } from './layer.ts';
+export {
+  type BackwardContext,
+  type BackwardResult,
+  type BuildContext,
+  type ForwardContext,
+  type ForwardResult,
+  Layer,
+  type LayerConfig,
+  type LayerOptions,
+  type OutputActivation,
+} from './layer.ts';
+export { AutodiffCache } from './propagation.ts';
+export { getLayerClass, type LayerClass, registeredLayers, registerLayer } from './registry.ts';
 export { type DecodedSafetensors, decodeSafetensors, encodeSafetensors } from './safetensors.ts';
 export { type Compiled, Sequential, type SequentialOptions } from './sequential.ts';
-export { FORMAT_VERSION, fromBytes, type ModelArtifacts, type ModelJson, parseModelJson, toBytes } from './serialization.ts';
+export {
+  FORMAT_VERSION,
+  fromBytes,
+  type ModelArtifacts,
+  type ModelJson,
+  parseModelJson,
+  type SavedLayer,
+  toBytes,
+} from './serialization.ts';
+export { formatLayerShape, type LayerShape } from './shapes.ts';
 export { type CompileOptions, type FitOptions, runStep } from './training.ts';
+export { Weight, type WeightOptions } from './weight.ts';
+export type { NamedWeight } from './weight-names.ts';

@@ -12,16 +12,19 @@ import {
   ValueError,
 } from '@neurite/tensor';
 import type { History } from './callbacks.ts';
-import { Dense } from './dense.ts';
-import { Dropout } from './dropout.ts';
 import { ModelError } from './errors.ts';
-import type { Layer, LayerCache } from './layer.ts';
+import { type ForwardContext, Layer, type OutputActivation } from './layer.ts';
+import { backwardLayer, belowOf, forwardLayer } from './propagation.ts';
+import { batchAxis, checkLayerShape, fits, formatLayerShape, inputShapeOf, type LayerShape } from './shapes.ts';
 import { summarize } from './summary.ts';
 import { type CompileOptions, compile, type FitOptions, fit, trainStep } from './training.ts';
+import { type NamedWeight, nameWeights } from './weight-names.ts';
 
 export interface SequentialOptions {
-  /** n_x, the number of input features; otherwise taken from the first X seen. */
+  /** n_x, the number of input features, for the course's (n_x, m) layout: shorthand for inputShape [n_x, null]. */
   inputUnits?: number;
+  /** The input's shape with null for the batch: [n_x, null], or [null, 28, 28, 1] for images. Otherwise taken from the first X seen. */
+  inputShape?: LayerShape;
   layers?: Layer[];
   /** 'float64' reproduces numpy to the last digit; 'float32' is faster. Default float32. */
   dtype?: FloatDType;
@@ -38,19 +41,32 @@ export interface Compiled {
 }
 
 /**
- * A stack of layers, examples as columns: X (n_x, m) → AL (n_L, m). Weights are drawn
- * layer by layer in order (W before b) from one generator, so a seeded model starts
- * from the course's weights. Training lives in `fit`/`trainStep` (see training.ts).
+ * A stack of layers: X → AL. Weights are drawn layer by layer in order (W before b) from
+ * one generator, so a seeded model starts from the course's weights. The model works with
+ * any layer through the `Layer` contract; training lives in `fit`/`trainStep` (training.ts).
  */
 export class Sequential {
   readonly layers: Layer[] = [];
   readonly dtype: FloatDType;
   readonly name: string | undefined;
-  inputUnits: number | null;
   /** Optimizer steps taken so far, over every fit/trainStep call. */
   iteration = 0;
   compiled: Compiled | null = null;
-  private readonly rng: Generator;
+  /**
+   * The generator the weights are drawn from, then the one layers draw from in training
+   * (`ForwardContext.rng`: dropout masks); fit's `seed` replaces it.
+   */
+  generator: Generator;
+  #inputShape: LayerShape | null;
+  #named: NamedWeight[] | null = null;
+  #built = false;
+  /** The first layer with trainable weights: no layer under it needs a gradient. */
+  #firstTrainable = 0;
+  /** Each layer's declared output activation, where it also takes dZ (read once, at build). */
+  #takesZ: (OutputActivation | undefined)[] = [];
+  #caches: unknown[] = [];
+  #output: Tensor | null = null;
+  #m = 0;
 
   constructor(options: SequentialOptions = {}) {
     this.dtype = options.dtype ?? 'float32';
@@ -60,88 +76,136 @@ export class Sequential {
     if (options.inputUnits !== undefined && (!Number.isInteger(options.inputUnits) || options.inputUnits <= 0)) {
       throw new ValueError(`Sequential: inputUnits must be a positive integer, received ${String(options.inputUnits)}`);
     }
-    this.inputUnits = options.inputUnits ?? null;
-    this.rng = toGenerator(options.seed ?? 0);
+    this.#inputShape =
+      options.inputShape !== undefined
+        ? checkLayerShape(options.inputShape, 'Sequential: inputShape')
+        : options.inputUnits !== undefined
+          ? [options.inputUnits, null]
+          : null;
+    this.generator = toGenerator(options.seed ?? 0);
     this.name = options.name;
     for (const layer of options.layers ?? []) this.add(layer);
   }
 
   add(layer: Layer): this {
-    if (!(layer instanceof Dense) && !(layer instanceof Dropout) && typeof (layer as Layer)?.forward !== 'function') {
-      throw new NeuriteError(`Sequential.add: expected a layer (Dense, Dropout, ...), received ${typeof layer}`);
+    if (!(layer instanceof Layer)) {
+      throw new NeuriteError(
+        `Sequential.add: expected a Layer (Dense, Dropout, ... or a subclass of Layer), received ${describeValue(layer)}`,
+      );
     }
     if (this.built) throw new ModelError('Sequential.add: the model is already built; add every layer before training');
+    if (this.layers.includes(layer)) throw new ModelError(`Sequential.add: this ${layer.describe()} layer is already in the model`);
+    if (layer.name !== undefined && this.layers.some((l) => l.name === layer.name)) {
+      throw new ModelError(`Sequential.add: two layers named '${layer.name}'; layer names must be unique in a model`);
+    }
     this.layers.push(layer);
     return this;
   }
 
   get built(): boolean {
-    return this.layers.length > 0 && this.layers.every((l) => l.built);
+    // Layers cannot be added once every one is built, so the answer cannot change back.
+    this.#built ||= this.#inputShape !== null && this.layers.length > 0 && this.layers.every((l) => l.built);
+    return this.#built;
   }
 
-  /** Draws every layer's weights, in order, from the model's generator. */
-  build(inputUnits = this.inputUnits ?? undefined): this {
-    if (inputUnits === undefined)
-      throw new ModelError('Sequential.build: the input size is unknown; pass inputUnits to the constructor or to build()');
-    if (this.layers.length === 0) throw new ModelError('Sequential.build: the model has no layers; add at least one Dense layer');
-    this.inputUnits = inputUnits;
-    let units = inputUnits;
-    for (const layer of this.layers) {
-      if (!layer.built) layer.build(units, this.rng, this.dtype);
-      units = layer.outputUnits(units);
+  /** The input shape, batch null; null until given or seen. */
+  get inputShape(): LayerShape | null {
+    return this.#inputShape;
+  }
+
+  /** n_x for the course's (n_x, m) inputs; null for image inputs or before the shape is known. */
+  get inputUnits(): number | null {
+    const s = this.#inputShape;
+    return s && s.length === 2 && s[1] === null ? s[0] : null;
+  }
+
+  /** Builds every layer, in order, drawing weights from the model's generator. */
+  build(input: LayerShape | number | undefined = this.#inputShape ?? undefined): this {
+    if (input === undefined) {
+      throw new ModelError('Sequential.build: the input shape is unknown; pass inputUnits or inputShape to the constructor, or to build()');
     }
+    if (this.layers.length === 0) throw new ModelError('Sequential.build: the model has no layers; add at least one');
+    const shape =
+      typeof input === 'number'
+        ? checkLayerShape([input, null], 'Sequential.build: inputUnits')
+        : checkLayerShape(input, 'Sequential.build');
+    this.#inputShape = shape;
+    let s = shape;
+    for (const layer of this.layers) s = layer.ensureBuilt(s, { rng: this.generator, dtype: this.dtype }).outputShape;
+    this.#named = null;
+    this.#firstTrainable = this.layers.findIndex((l) => l.weights.some((w) => w.trainable));
+    this.#takesZ = this.layers.map(belowOf);
     return this;
   }
 
+  /** The output shape, batch null: (n_L, null) for the course's networks. */
+  get outputShape(): LayerShape {
+    this.#ensureBuilt();
+    return this.layers[this.layers.length - 1].outputShape;
+  }
+
+  /** n_L for an output of shape (n_L, m). */
   get outputUnits(): number {
-    return this.layers.reduce((u, l) => l.outputUnits(u), this.inputUnits ?? 0);
+    const s = this.outputShape;
+    if (s.length !== 2 || s[1] !== null) throw new ModelError(`Sequential.outputUnits: the output is ${formatLayerShape(s)}, not (n, m)`);
+    return s[0] as number;
   }
 
-  /** The Dense layers, whose parameters are named W1, b1, W2, ... as in the course. */
-  get denseLayers(): Dense[] {
-    return this.layers.filter((l): l is Dense => l instanceof Dense);
+  /**
+   * Every weight with the name it has in the course's dictionaries and in model files:
+   * W1, b1, ... numbered over the layers that hold a W, and `<layer>.<weight>` for the
+   * others (batchNormalization1.gamma); see weight-names.ts.
+   */
+  namedWeights(): readonly NamedWeight[] {
+    this.#ensureBuilt();
+    this.#named ??= nameWeights(this.layers);
+    return this.#named;
   }
 
-  /** The course's parameters dict: {W1, b1, ..., WL, bL} (the tensors themselves, not copies). */
+  /** The course's parameters dict: {W1, b1, ..., WL, bL}, the trainable weights (the tensors themselves, not copies). */
   params(): Record<string, Tensor> {
-    this.ensureBuilt();
     const out: Record<string, Tensor> = {};
-    this.denseLayers.forEach((layer, i) => {
-      for (const [k, t] of Object.entries(layer.params())) out[`${k}${i + 1}`] = t;
-    });
+    for (const { key, weight } of this.namedWeights()) if (weight.trainable) out[key] = weight.value;
+    return out;
+  }
+
+  /** The non-trainable weights (BatchNormalization's moving statistics), by the same naming. */
+  state(): Record<string, Tensor> {
+    const out: Record<string, Tensor> = {};
+    for (const { key, weight } of this.namedWeights()) if (!weight.trainable) out[key] = weight.value;
     return out;
   }
 
   /** Gradients of the last backward pass under the parameters' names (W1 → dW1 values). */
   gradsByParam(): Record<string, Tensor> {
     const out: Record<string, Tensor> = {};
-    this.denseLayers.forEach((layer, i) => {
-      for (const [k, t] of Object.entries(layer.grads())) out[`${k}${i + 1}`] = t;
-    });
+    for (const { key, layer, weight } of this.namedWeights()) {
+      if (!weight.trainable) continue;
+      if (!weight.grad) throw new ModelError(`${layer.describe()}: no backward pass has run yet (no gradient for ${key})`);
+      out[key] = weight.grad;
+    }
     return out;
   }
 
-  /** Sets weights from a {W1, b1, ...} record (for example the course's initializeParametersDeep). */
+  /** Sets weights from a {W1, b1, ...} record (for example the course's initializeParametersDeep); state entries are optional. */
   setParams(params: Record<string, Tensor>): this {
-    if (!this.built) this.build(params.W1?.shape[1]);
-    this.denseLayers.forEach((layer, i) => {
-      const W = params[`W${i + 1}`];
-      const b = params[`b${i + 1}`] ?? null;
-      if (!(W instanceof Tensor)) throw new ValueError(`Sequential.setParams: missing W${i + 1}`);
-      if (W.dtype !== this.dtype) throw new ValueError(`Sequential.setParams: W${i + 1} is ${W.dtype}, the model is ${this.dtype}`);
-      layer.setWeights(W, b);
-    });
+    if (!this.built) {
+      const W1 = params?.W1;
+      this.build(this.#inputShape ?? (W1 instanceof Tensor && W1.rank === 2 ? [W1.shape[1], null] : undefined));
+    }
+    for (const { key, weight } of this.namedWeights()) {
+      const t = params[key];
+      if (t === undefined && !weight.trainable) continue;
+      if (!(t instanceof Tensor)) throw new ValueError(`Sequential.setParams: missing ${key}`);
+      if (t.dtype !== this.dtype) throw new ValueError(`Sequential.setParams: ${key} is ${t.dtype}, the model is ${this.dtype}`);
+      weight.value = t;
+    }
     return this;
   }
 
   countParams(): number {
-    let units = this.inputUnits ?? 0;
-    let total = 0;
-    for (const l of this.layers) {
-      total += l.countParams(units);
-      units = l.outputUnits(units);
-    }
-    return total;
+    this.#ensureBuilt();
+    return this.layers.reduce((n, l) => n + l.countParams(), 0);
   }
 
   /** A table of layers, output shapes and parameter counts. */
@@ -149,24 +213,48 @@ export class Sequential {
     return summarize(this);
   }
 
-  /** Checks X and builds the model on first use. */
+  /** Checks X against the input shape (building the model on first use) and casts it to the model's dtype. */
   prepareInput(X: Tensor, arg = 'X'): Tensor {
-    if (!(X instanceof Tensor)) throw new NeuriteError(`${arg} must be a Tensor, received ${typeof X}`);
-    if (X.rank !== 2) throw new ShapeError(`${arg} must be 2-D (n_x, m) with one example per column, received ${formatShape(X.shape)}`);
-    if (!this.built) this.build(this.inputUnits ?? X.shape[0]);
-    if (X.shape[0] !== this.inputUnits) {
-      throw new ShapeError(
-        `${arg} must have ${this.inputUnits} rows (features) and one column per example, received ${formatShape(X.shape)}`,
-      );
+    if (!(X instanceof Tensor)) throw new NeuriteError(`${arg} must be a Tensor, received ${describeValue(X)}`);
+    const expected = this.#inputShape ?? inputShapeOf(X.shape);
+    if (!fits(X.shape, expected)) {
+      if (expected.length === 2 && expected[1] === null) {
+        if (X.rank !== 2) throw new ShapeError(`${arg} must be 2-D (n_x, m) with one example per column, received ${formatShape(X.shape)}`);
+        throw new ShapeError(
+          `${arg} must have ${expected[0]} rows (features) and one column per example, received ${formatShape(X.shape)}`,
+        );
+      }
+      throw new ShapeError(`${arg} must have shape ${formatLayerShape(expected)} (m examples), received ${formatShape(X.shape)}`);
     }
+    if (!this.built) this.build(expected);
     return X.dtype === this.dtype ? X : X.cast(this.dtype);
   }
 
-  /** Forward pass; returns AL and each layer's cache ({A_prev, W, b, A}). Fresh tensors. */
-  forward(X: Tensor, options: { training?: boolean } = {}): { AL: Tensor; caches: LayerCache[] } {
+  /** m: the examples in X, along the input's batch axis. */
+  examplesOf(X: Tensor): number {
+    const s = this.#inputShape ?? inputShapeOf(X.shape);
+    return X.shape[batchAxis(s)];
+  }
+
+  /**
+   * Forward pass; returns AL and each layer's cache. `training` switches Dropout and
+   * BatchNormalization to training mode; `reuse` (the training fast path) lets layers write
+   * into buffers they keep, valid until the next forward. Keeps the caches for `backward`.
+   */
+  forward(X: Tensor, options: { training?: boolean; reuse?: boolean } = {}): { AL: Tensor; caches: unknown[] } {
+    const ctx: ForwardContext = { training: options.training ?? false, reuse: options.reuse ?? false, rng: this.generator };
     let A = this.prepareInput(X);
-    for (const layer of this.layers) A = layer.forward(A, options.training ?? false, false);
-    return { AL: A, caches: this.layers.map((l) => l.cache() as LayerCache) };
+    this.#m = this.examplesOf(A);
+    const layers = this.layers;
+    const caches: unknown[] = new Array(layers.length);
+    for (let l = 0; l < layers.length; l++) {
+      const out = forwardLayer(layers[l], A, ctx, true);
+      caches[l] = out.cache;
+      A = out.A;
+    }
+    this.#caches = caches;
+    this.#output = A;
+    return { AL: A, caches };
   }
 
   /**
@@ -181,59 +269,69 @@ export class Sequential {
     return grads;
   }
 
-  /** Shared by `backward` and the training fast path (`reuse` keeps buffers). */
+  /**
+   * The backward pass after `forward`, shared by `backward` and the training path (`reuse`
+   * keeps buffers). Leaves each trainable weight's gradient in `weight.grad`, with the L2
+   * term (λ/m)·W added to the regularized ones.
+   */
   backpropagate(Y: Tensor, loss: Loss, l2: number, reuse: boolean, dZBuffer?: Tensor): void {
-    const last = this.layers[this.layers.length - 1];
-    const AL = last.cache()?.A;
+    const AL = this.#output;
     if (!AL) throw new ModelError('backward: run forward first');
-    if (!(Y instanceof Tensor) || Y.shape[0] !== AL.shape[0] || Y.shape[1] !== AL.shape[1]) {
+    if (!(Y instanceof Tensor) || Y.shape.length !== AL.shape.length || Y.shape.some((d, i) => d !== AL.shape[i])) {
       throw new ShapeError(
         `backward: Y must have the output's shape ${formatShape(AL.shape)}, received ${Y instanceof Tensor ? formatShape(Y.shape) : typeof Y}`,
       );
     }
+    const layers = this.layers;
+    const m = this.#m;
     let grad: Tensor | null;
-    // Whether `grad` is the current layer's dZ (fused loss, or the fused step above) or its dA.
+    // Whether `grad` is the current layer's dZ (the fused loss, or a dZ handed down) or its dA.
     let isZ = false;
-    if (last instanceof Dense && loss.fusedActivation !== null && loss.fusedActivation === last.activation) {
-      const dZ = dZBuffer ?? new Tensor(AL.dtype === 'float64' ? new Float64Array(AL.size) : new Float32Array(AL.size), AL.shape);
+    const takesZ = this.#takesZ;
+    const act = takesZ[layers.length - 1];
+    if (act && loss.fusedActivation !== null && loss.fusedActivation === act.activation) {
+      const dZ = dZBuffer && dZBuffer.size === AL.size ? dZBuffer : new Tensor(newData(AL), AL.shape);
       const [dz, a, y] = [dZ.data, AL.data, Y.data];
       for (let i = 0; i < a.length; i++) dz[i] = a[i] - y[i];
       grad = dZ;
       isZ = true;
     } else grad = loss.gradient(AL, Y.dtype === AL.dtype ? Y : Y.cast(AL.dtype), dZBuffer);
-    for (let l = this.layers.length - 1; l >= 0 && grad; l--) {
-      const layer = this.layers[l];
-      if (!(layer instanceof Dense)) {
-        grad = layer.backward(grad, l > 0, reuse, l2);
+    // Layers under the first one with trainable weights need no gradient at all.
+    const first = this.#firstTrainable;
+    for (let l = layers.length - 1; l >= 0 && grad; l--) {
+      const below = reuse && l > 0 ? takesZ[l - 1] : undefined;
+      const result = backwardLayer(layers[l], grad, isZ, this.#caches[l], { needInput: l > first, reuse, m, below });
+      if (result.dZ_prev) {
+        if (!below) throw new ModelError(`${layers[l].describe()}.backward returned dZ_prev, but the layer below takes no dZ`);
+        grad = result.dZ_prev;
+        isZ = true;
+      } else {
+        grad = result.dA_prev ?? null;
         isZ = false;
-        continue;
       }
-      // Training fast path: a Dense layer over another one hands it dZ directly.
-      const under = reuse && l > 0 ? this.layers[l - 1] : undefined;
-      const below =
-        under instanceof Dense && under.activation !== 'softmax' ? { activation: under.activation, alpha: under.alpha } : undefined;
-      grad = isZ ? layer.backwardFromZ(grad, l > 0, reuse, l2, below) : layer.backward(grad, l > 0, reuse, l2, below);
-      isZ = below !== undefined;
     }
+    if (l2 > 0) addL2(this.namedWeights(), l2, m, reuse);
   }
 
-  /** AL, the output probabilities (or values for a linear output). */
+  /** AL, the output probabilities (or values for a linear output), in inference mode. */
   predictProba(X: Tensor): Tensor {
-    return this.forward(X).AL;
+    const ctx: ForwardContext = { training: false, reuse: false, rng: this.generator };
+    let A = this.prepareInput(X);
+    for (const layer of this.layers) A = forwardLayer(layer, A, ctx, false).A;
+    return A;
   }
 
   /**
-   * Predictions: 0/1 where AL > threshold for one sigmoid unit (the course's predict),
+   * Predictions: 0/1 where AL > threshold for a sigmoid output (the course's predict),
    * class indices (int32, shape (m,)) for a softmax output, AL itself otherwise.
    */
   predict(X: Tensor, options: { threshold?: number } = {}): Tensor {
     const AL = this.predictProba(X);
-    const last = this.layers[this.layers.length - 1];
-    const activation = last instanceof Dense ? last.activation : 'linear';
+    const activation = this.#outputActivation();
     if (activation === 'softmax') return argMax(AL, 0);
     if (activation !== 'sigmoid') return AL;
     const t = options.threshold ?? 0.5;
-    const out = new Tensor(AL.dtype === 'float64' ? new Float64Array(AL.size) : new Float32Array(AL.size), AL.shape);
+    const out = new Tensor(newData(AL), AL.shape);
     for (let i = 0; i < AL.size; i++) out.data[i] = AL.data[i] > t ? 1 : 0;
     return out;
   }
@@ -244,8 +342,7 @@ export class Sequential {
     const AL = this.predictProba(X);
     const Yc = Y.dtype === AL.dtype ? Y : Y.cast(AL.dtype);
     const cost = loss.value(AL, Yc);
-    const last = this.layers[this.layers.length - 1];
-    const activation = last instanceof Dense ? last.activation : 'linear';
+    const activation = this.#outputActivation();
     let accuracy: number | null = null;
     const m = AL.shape[1];
     if (activation === 'sigmoid') {
@@ -279,11 +376,39 @@ export class Sequential {
     return trainStep(this, X, Y, options);
   }
 
-  private ensureBuilt(): void {
-    if (!this.built) {
-      if (this.inputUnits === null)
-        throw new ModelError('Sequential: the model is not built; pass inputUnits or call build(n_x) or fit first');
-      this.build();
-    }
+  #outputActivation(): string {
+    return this.layers[this.layers.length - 1]?.outputActivation?.activation ?? 'linear';
   }
+
+  #ensureBuilt(): void {
+    if (this.built) return;
+    if (this.#inputShape === null)
+      throw new ModelError('Sequential: the model is not built; pass inputUnits or inputShape, or call build() or fit first');
+    this.build();
+  }
+}
+
+function newData(t: Tensor): Float32Array | Float64Array {
+  return t.dtype === 'float64' ? new Float64Array(t.size) : new Float32Array(t.size);
+}
+
+/** dW += (λ/m)·W for every regularized weight: the gradient of the course's (λ/2m)·Σ‖W‖². */
+function addL2(named: readonly NamedWeight[], l2: number, m: number, reuse: boolean): void {
+  const k = l2 / m;
+  for (const { weight } of named) {
+    if (!weight.trainable || !weight.regularized || !weight.grad) continue;
+    if (!reuse) {
+      weight.grad = weight.grad.add(weight.value.mul(k));
+      continue;
+    }
+    const dw = weight.grad.data;
+    const w = weight.value.data;
+    for (let i = 0; i < dw.length; i++) dw[i] += k * w[i];
+  }
+}
+
+function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
+  return typeof v;
 }

@@ -1,15 +1,18 @@
 import { getLoss, type LossName } from '@neurite/losses';
 import { type OptimizerConfig, optimizerFromConfig } from '@neurite/optimizers';
 import { formatShape, type Tensor } from '@neurite/tensor';
-import { Dense } from './dense.ts';
-import { Dropout } from './dropout.ts';
 import { ModelFormatError } from './errors.ts';
 import type { Layer, LayerConfig } from './layer.ts';
+import { getLayerClass, layerTypeOf, registeredLayers } from './registry.ts';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.ts';
 import { Sequential } from './sequential.ts';
+import { checkLayerShape, type LayerShape } from './shapes.ts';
 
 export const FORMAT_VERSION = 1;
 export const WEIGHTS_FILE = 'weights.safetensors';
+
+/** A layer in model.json: its registered class name under `type`, then its config. */
+export type SavedLayer = { type: string } & LayerConfig;
 
 /** The content of model.json. Tensors live in weights.safetensors under the names listed here. */
 export interface ModelJson {
@@ -17,8 +20,11 @@ export interface ModelJson {
   formatVersion: number;
   name?: string;
   dtype: 'float32' | 'float64';
-  inputUnits: number;
-  layers: LayerConfig[];
+  /** The input shape, null for the batch dimension: [n_x, null], or [null, 28, 28, 1]. */
+  inputShape?: (number | null)[];
+  /** n_x for the course's (n_x, m) inputs (files written before inputShape have only this). */
+  inputUnits?: number;
+  layers: SavedLayer[];
   training: { iteration: number; loss: { name: string; config: Record<string, unknown> } | null; l2: number; savedAt: string };
   /** Optimizer config and counters; its slots are tensors `optimizer.<slot>.<param>` in the weights file. */
   optimizer: { config: OptimizerConfig; iterations: number; epoch: number; slots: string[] } | null;
@@ -31,9 +37,23 @@ export interface ModelArtifacts {
   weights: Uint8Array;
 }
 
+/** model.json's entry for a layer: `{ type, ...getConfig() }`, checked to survive JSON. */
+function savedLayer(layer: Layer, i: number): SavedLayer {
+  const type = layerTypeOf(layer, `toBytes: layers[${i}]`);
+  const config = layer.getConfig();
+  if (config === null || typeof config !== 'object' || Array.isArray(config)) {
+    throw new ModelFormatError(
+      `toBytes: layers[${i}] (${type}).getConfig() must return a plain object, received ${JSON.stringify(config)}`,
+    );
+  }
+  if ('type' in config)
+    throw new ModelFormatError(`toBytes: layers[${i}] (${type}).getConfig() has a 'type' key, which model.json keeps for the class name`);
+  return { type, ...(JSON.parse(JSON.stringify(config)) as LayerConfig) };
+}
+
 export function toBytes(model: Sequential, options: { includeOptimizer?: boolean } = {}): ModelArtifacts {
-  const params = model.params();
-  const tensors: Record<string, Tensor> = { ...params };
+  const tensors: Record<string, Tensor> = {};
+  for (const { key, weight } of model.namedWeights()) tensors[key] = weight.value;
   const compiled = model.compiled;
   let optimizer: ModelJson['optimizer'] = null;
   if (compiled && (options.includeOptimizer ?? true)) {
@@ -41,13 +61,15 @@ export function toBytes(model: Sequential, options: { includeOptimizer?: boolean
     for (const [k, t] of Object.entries(state.slots)) tensors[`optimizer.${k}`] = t;
     optimizer = { config: state.config, iterations: state.iterations, epoch: state.epoch, slots: Object.keys(state.slots) };
   }
+  const inputShape = model.inputShape as LayerShape;
   const modelJson: ModelJson = {
     format: 'neurite-model',
     formatVersion: FORMAT_VERSION,
     ...(model.name ? { name: model.name } : {}),
     dtype: model.dtype,
-    inputUnits: model.inputUnits as number,
-    layers: model.layers.map((l) => l.getConfig()),
+    inputShape: [...inputShape],
+    ...(model.inputUnits !== null ? { inputUnits: model.inputUnits } : {}),
+    layers: model.layers.map(savedLayer),
     training: {
       iteration: model.iteration,
       loss: compiled ? { name: compiled.loss.name, config: compiled.loss.config } : null,
@@ -64,10 +86,47 @@ function fail(what: string): never {
   throw new ModelFormatError(`model.json: ${what}`);
 }
 
-function layerFromConfig(c: LayerConfig, i: number): Layer {
-  if (c?.type === 'Dense') return new Dense(c.units, c);
-  if (c?.type === 'Dropout') return new Dropout(c.rate, c);
-  return fail(`layers[${i}] has unknown type ${JSON.stringify((c as { type?: unknown })?.type)}; expected "Dense" or "Dropout"`);
+/**
+ * Rebuilds layers[i] through the registry. The class's constructor (or `fromConfig`)
+ * validates the values; keys the class does not know (a typo, a newer version's option)
+ * are refused here rather than silently ignored.
+ */
+function layerFromConfig(c: SavedLayer, i: number): Layer {
+  if (c === null || typeof c !== 'object' || Array.isArray(c)) fail(`layers[${i}] must be an object, received ${JSON.stringify(c)}`);
+  const cls = typeof c.type === 'string' ? getLayerClass(c.type) : undefined;
+  if (!cls) {
+    fail(
+      `layers[${i}] has unknown type ${JSON.stringify(c.type)}; registered layers are ${registeredLayers().join(', ')} (call registerLayer for your own before loading)`,
+    );
+  }
+  const { type, ...config } = c;
+  let layer: Layer;
+  try {
+    layer = cls.fromConfig ? cls.fromConfig(config) : new (cls as unknown as new (config: LayerConfig) => Layer)(config);
+  } catch (error) {
+    fail(`layers[${i}] (${type}) has an invalid config: ${(error as Error).message}`);
+  }
+  const known = new Set(Object.keys(layer.getConfig()));
+  const unknown = Object.keys(config).filter((k) => !known.has(k));
+  if (unknown.length > 0) {
+    fail(
+      `layers[${i}] (${type}) has unknown config key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}; ${type} takes ${[...known].join(', ')}`,
+    );
+  }
+  return layer;
+}
+
+function inputShapeOfJson(json: ModelJson): LayerShape {
+  if (json.inputShape !== undefined) {
+    try {
+      return checkLayerShape(json.inputShape, '"inputShape"');
+    } catch (error) {
+      fail((error as Error).message);
+    }
+  }
+  if (!Number.isInteger(json.inputUnits) || (json.inputUnits as number) <= 0)
+    fail(`"inputUnits" must be a positive integer, received ${JSON.stringify(json.inputUnits)}`);
+  return [json.inputUnits as number, null];
 }
 
 /** Validates model.json, rebuilds the model and fills in weights (and optimizer state). */
@@ -80,34 +139,30 @@ export function fromBytes(artifacts: ModelArtifacts, source = WEIGHTS_FILE): Seq
   }
   if (json.dtype !== 'float32' && json.dtype !== 'float64')
     fail(`"dtype" must be "float32" or "float64", received ${JSON.stringify(json.dtype)}`);
-  if (!Number.isInteger(json.inputUnits) || json.inputUnits <= 0)
-    fail(`"inputUnits" must be a positive integer, received ${JSON.stringify(json.inputUnits)}`);
+  const inputShape = inputShapeOfJson(json);
   if (!Array.isArray(json.layers) || json.layers.length === 0) fail('"layers" must be a non-empty array');
-  let layers: Layer[];
-  try {
-    layers = json.layers.map(layerFromConfig);
-  } catch (error) {
-    if (error instanceof ModelFormatError) throw error;
-    fail(`invalid layer config: ${(error as Error).message}`);
-  }
+  const layers = json.layers.map(layerFromConfig);
   const { tensors } = decodeSafetensors(artifacts.weights, source);
-  const model = new Sequential({ inputUnits: json.inputUnits, dtype: json.dtype, layers, ...(json.name ? { name: json.name } : {}) });
-  // Build to learn the expected shapes, then replace every weight with the stored one.
-  model.build();
-  const params = model.params();
-  const loaded: Record<string, Tensor> = {};
-  for (const [name, expected] of Object.entries(params)) {
-    const t = tensors[name];
-    if (!t) throw new ModelFormatError(`${source}: missing tensor '${name}' (model.json's layers need ${Object.keys(params).join(', ')})`);
-    if (t.dtype !== json.dtype) throw new ModelFormatError(`${source}: tensor '${name}' is ${t.dtype}, model.json says ${json.dtype}`);
-    if (t.shape.length !== expected.shape.length || t.shape.some((d, k) => d !== expected.shape[k])) {
+  let model: Sequential;
+  try {
+    // Build to learn the expected shapes, then replace every weight with the stored one.
+    model = new Sequential({ inputShape, dtype: json.dtype, layers, ...(json.name ? { name: json.name } : {}) }).build();
+  } catch (error) {
+    fail(`the layers do not fit together: ${(error as Error).message}`);
+  }
+  const named = model.namedWeights();
+  for (const { key, weight } of named) {
+    const t = tensors[key];
+    if (!t)
+      throw new ModelFormatError(`${source}: missing tensor '${key}' (model.json's layers need ${named.map((n) => n.key).join(', ')})`);
+    if (t.dtype !== json.dtype) throw new ModelFormatError(`${source}: tensor '${key}' is ${t.dtype}, model.json says ${json.dtype}`);
+    if (t.shape.length !== weight.shape.length || t.shape.some((d, k) => d !== weight.shape[k])) {
       throw new ModelFormatError(
-        `${source}: tensor '${name}' has shape ${formatShape(t.shape)}, the layers in model.json need ${formatShape(expected.shape)}`,
+        `${source}: tensor '${key}' has shape ${formatShape(t.shape)}, the layers in model.json need ${formatShape(weight.shape)}`,
       );
     }
-    loaded[name] = t;
   }
-  model.setParams(loaded);
+  for (const { key, weight } of named) weight.value = tensors[key];
   model.iteration = Number.isInteger(json.training?.iteration) ? json.training.iteration : 0;
   if (json.training?.loss) {
     const loss = getLoss(json.training.loss.name as LossName, json.training.loss.config);

@@ -2,9 +2,9 @@ import { getLoss, type Loss, type LossName, type LossOptions, l2PenaltyValue } f
 import { getOptimizer, type Optimizer, type OptimizerName, type Schedule } from '@neurite/optimizers';
 import { formatShape, type Generator, gather, ShapeError, Tensor, toGenerator, ValueError } from '@neurite/tensor';
 import type { Callback, History } from './callbacks.ts';
-import { Dropout } from './dropout.ts';
 import { ModelError, TrainingError } from './errors.ts';
 import type { Compiled, Sequential } from './sequential.ts';
+import { batchAxis, formatLayerShape, withBatch } from './shapes.ts';
 
 export interface CompileOptions {
   loss?: LossName | Loss;
@@ -26,7 +26,10 @@ export interface FitOptions extends CompileOptions {
   batchSize?: number;
   /** Shuffle examples every epoch (mini-batches only); default true. */
   shuffle?: boolean;
-  /** Seed or Generator for shuffling and dropout masks. */
+  /**
+   * Seed or Generator for shuffling, and from then on the model's training generator
+   * (`model.generator`, which layers such as Dropout draw from).
+   */
   seed?: number | Generator;
   /** Record (and with verbose, print) the cost every this many iterations/epochs, and after the last one; default 100. */
   printEvery?: number;
@@ -56,9 +59,17 @@ export function compile(model: Sequential, options: CompileOptions = {}): Compil
 
 function checkData(model: Sequential, X: Tensor, Y: Tensor): [Tensor, Tensor] {
   const Xc = model.prepareInput(X);
-  if (Y?.rank !== 2 || Y.shape[1] !== X.shape[1] || Y.shape[0] !== model.outputUnits) {
+  const out = model.outputShape;
+  // The losses take examples as columns: (n_L, m).
+  if (out.length !== 2 || out[1] !== null) {
     throw new ShapeError(
-      `fit: Y must have shape (${model.outputUnits}, ${X.shape[1]}) to match the output layer and X, received ${Y?.shape ? formatShape(Y.shape) : typeof Y}`,
+      `fit: the model's output is ${formatLayerShape(out)}; the losses need (n_L, m): end the model with Flatten and Dense`,
+    );
+  }
+  const want = withBatch(out, model.examplesOf(Xc));
+  if (!(Y instanceof Tensor) || Y.rank !== 2 || Y.shape[0] !== want[0] || Y.shape[1] !== want[1]) {
+    throw new ShapeError(
+      `fit: Y must have shape (${want[0]}, ${want[1]}) to match the output layer and X, received ${Y?.shape ? formatShape(Y.shape) : typeof Y}`,
     );
   }
   return [Xc, Y.dtype === model.dtype ? Y : Y.cast(model.dtype)];
@@ -74,17 +85,11 @@ const dZBuffers = new WeakMap<Sequential, Tensor>();
  */
 export function runStep(model: Sequential, X: Tensor, Y: Tensor, computeCost: boolean): number | undefined {
   const { loss, optimizer, l2 } = model.compiled as Compiled;
-  let A = X;
-  for (const layer of model.layers) A = layer.forward(A, true, true);
+  const A = model.forward(X, { training: true, reuse: true }).AL;
   let cost: number | undefined;
   if (computeCost) {
     cost = loss.value(A, Y);
-    if (l2 > 0)
-      cost += l2PenaltyValue(
-        model.denseLayers.map((l) => l.W as Tensor),
-        l2,
-        X.shape[1],
-      );
+    if (l2 > 0) cost += l2PenaltyValue(regularized(model), l2, model.examplesOf(X));
     if (!Number.isFinite(cost)) throw divergence(model, cost, optimizer);
   } else {
     const a = A.data;
@@ -96,9 +101,17 @@ export function runStep(model: Sequential, X: Tensor, Y: Tensor, computeCost: bo
     dZBuffers.set(model, dZ);
   }
   model.backpropagate(Y, loss, l2, true, dZ);
-  optimizer.step(paramsOf(model), gradsOf(model));
+  optimizer.step(model.params(), model.gradsByParam());
   model.iteration++;
   return cost;
+}
+
+/** The weights the L2 penalty covers (the course's W[l]; not biases, not state). */
+function regularized(model: Sequential): Tensor[] {
+  return model
+    .namedWeights()
+    .filter(({ weight }) => weight.trainable && weight.regularized)
+    .map(({ weight }) => weight.value);
 }
 
 function newLike(A: Tensor): Tensor {
@@ -112,26 +125,6 @@ function divergence(model: Sequential, cost: number, optimizer: Optimizer): Trai
       `The learning rate (${lr}) is probably too high: try a lower one (for example ${lr / 10}), or check X and Y for NaN/Inf and scale the inputs.`,
     model.iteration,
   );
-}
-
-function paramsOf(model: Sequential): Record<string, Tensor> {
-  const out: Record<string, Tensor> = {};
-  const dense = model.denseLayers;
-  for (let i = 0; i < dense.length; i++) {
-    out[`W${i + 1}`] = dense[i].W as Tensor;
-    if (dense[i].b) out[`b${i + 1}`] = dense[i].b as Tensor;
-  }
-  return out;
-}
-
-function gradsOf(model: Sequential): Record<string, Tensor> {
-  const out: Record<string, Tensor> = {};
-  const dense = model.denseLayers;
-  for (let i = 0; i < dense.length; i++) {
-    out[`W${i + 1}`] = dense[i].dW as Tensor;
-    if (dense[i].b) out[`b${i + 1}`] = dense[i].db as Tensor;
-  }
-  return out;
 }
 
 function positiveInt(v: number | undefined, arg: string): void {
@@ -153,7 +146,8 @@ export function fit(model: Sequential, X: Tensor, Y: Tensor, options: FitOptions
   positiveInt(options.printEvery, 'printEvery');
   const [Xc, Yc] = checkData(model, X, Y);
   const { optimizer } = compile(model, options);
-  const m = Xc.shape[1];
+  const m = model.examplesOf(Xc);
+  const axis = batchAxis(model.inputShape as NonNullable<Sequential['inputShape']>);
   const batchSize = Math.min(options.batchSize ?? m, m);
   const fullBatch = batchSize === m;
   const printEvery = options.printEvery ?? 100;
@@ -161,7 +155,7 @@ export function fit(model: Sequential, X: Tensor, Y: Tensor, options: FitOptions
   const log = options.verbose === true ? console.log : options.verbose || null;
   const format = options.costFormat ?? ((c: number) => c.toFixed(6));
   const rng = options.seed !== undefined ? toGenerator(options.seed) : null;
-  if (rng) for (const l of model.layers) if (l instanceof Dropout && l.seed === undefined) l.setGenerator(rng);
+  if (rng) model.generator = rng;
   const shuffleRng = rng ?? toGenerator(0);
 
   const batchesPerEpoch = Math.ceil(m / batchSize);
@@ -189,7 +183,7 @@ export function fit(model: Sequential, X: Tensor, Y: Tensor, options: FitOptions
       let Yb = Yc;
       if (!fullBatch) {
         const idx = order ? order.slice(start, start + batchSize) : range(start, Math.min(m, start + batchSize));
-        Xb = gather(Xc, idx, 1);
+        Xb = gather(Xc, idx, axis);
         Yb = gather(Yc, idx, 1);
       }
       const cost = runStep(model, Xb, Yb, record || recordEpoch || wanted);
@@ -200,7 +194,7 @@ export function fit(model: Sequential, X: Tensor, Y: Tensor, options: FitOptions
         // Printed like the notebooks, every printEvery; the last cost is recorded, not printed.
         if (i % printEvery === 0) log?.(`Cost after iteration ${i}: ${format(cost)}`);
       }
-      if (recordEpoch && cost !== undefined) epochCost += cost * Xb.shape[1];
+      if (recordEpoch && cost !== undefined) epochCost += cost * Yb.shape[1];
       for (const c of callbacks) c.onIterationEnd?.({ iteration: i, epoch, cost, learningRate: optimizer.learningRate, model, stop });
     }
     history.epochs++;

@@ -2,7 +2,7 @@ import { getLoss, type LossName } from '@neurite/losses';
 import { Generator, grad, linear, softmax, type Tensor, tensor } from '@neurite/tensor';
 import { numericGrad, relativeError as relError } from '@neurite/tensor/testing';
 import { describe, expect, it } from 'vitest';
-import { type ActivationName, Dense, Dropout, Sequential } from '../src/index.ts';
+import { type ActivationName, Dense, Dropout, type DropoutCache, Sequential } from '../src/index.ts';
 
 /**
  * Every layer, activation and loss, checked three ways on small float64 networks: the
@@ -15,6 +15,8 @@ function network(hidden: ActivationName, output: ActivationName, outUnits: numbe
     .add(new Dense(3, { activation: hidden, kernelInitializer: 'heNormal', biasInitializer: 'glorotNormal', alpha: 0.1 }))
     .add(new Dense(outUnits, { activation: output, kernelInitializer: 'glorotNormal', biasInitializer: 'glorotNormal' }));
 }
+
+const denseLayers = (model: Sequential): Dense[] => model.layers.filter((l): l is Dense => l instanceof Dense);
 
 function data(outUnits: number, kind: 'binary' | 'onehot' | 'real', seed: number): { X: Tensor; Y: Tensor } {
   const g = new Generator(seed);
@@ -49,7 +51,7 @@ describe.each(cases)('%s', (_name, hidden, output, outUnits, lossName, kind, l2)
   const cost = () => {
     const AL = model.forward(X).AL;
     let penalty = 0;
-    if (l2 > 0) for (const l of model.denseLayers) for (const w of l.W!.data) penalty += w * w;
+    if (l2 > 0) for (const l of denseLayers(model)) for (const w of l.W!.data) penalty += w * w;
     return loss.value(AL, Y) + (l2 / (2 * m)) * penalty;
   };
 
@@ -66,15 +68,14 @@ describe.each(cases)('%s', (_name, hidden, output, outUnits, lossName, kind, l2)
     model.forward(X);
     const fresh = model.backward(Y, { loss, l2 });
     const copies = Object.fromEntries(Object.entries(fresh).map(([k, t]) => [k, Float64Array.from(t.data)]));
-    let A = X;
-    for (const layer of model.layers) A = layer.forward(A, true, true);
+    model.forward(X, { training: true, reuse: true });
     model.backpropagate(Y, loss, l2, true);
     const buffered = model.gradsByParam();
     for (const [name, t] of Object.entries(buffered)) expect(relError(t.data, copies[`d${name}`])).toBeLessThan(1e-14);
   });
 
   it('autodiff of the same cost agrees with the explicit backward', () => {
-    const dense = model.denseLayers;
+    const dense = denseLayers(model);
     const f = (...ps: Tensor[]) => {
       let A = X;
       dense.forEach((layer, i) => {
@@ -131,18 +132,18 @@ describe('Dropout', () => {
     const g = new Generator(8);
     const A = g.randn([4, 6], 'float64');
     const C = g.randn([4, 6], 'float64');
-    const layer = new Dropout(0.3);
-    layer.build(4, new Generator(0), 'float64');
+    const layer = new Dropout(0.3).ensureBuilt([4, null], { rng: new Generator(0), dtype: 'float64' });
+    let cache: DropoutCache = { mask: null };
     const f = () => {
-      layer.setGenerator(new Generator(21));
-      const out = layer.forward(A, true, false);
+      const out = layer.forward(A, { training: true, reuse: false, rng: new Generator(21) });
+      cache = out.cache;
       let s = 0;
-      for (let i = 0; i < out.size; i++) s += C.data[i] * out.data[i];
+      for (let i = 0; i < out.A.size; i++) s += C.data[i] * out.A.data[i];
       return s;
     };
     const numeric = numericGrad(f, A);
     f();
-    const dA = layer.backward(C, true, false) as Tensor;
+    const dA = layer.backward(C, cache, { needInput: true, reuse: false, m: 6 }).dA_prev as Tensor;
     expect(relError(dA.data, numeric)).toBeLessThan(1e-7);
     expect(Array.from(dA.data).some((v) => v === 0)).toBe(true);
   });

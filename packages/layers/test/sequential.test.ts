@@ -115,11 +115,9 @@ describe('Sequential', () => {
 
   it('inverted dropout: seeded masks repeat, kept units are scaled by 1/keep, inference is the identity', () => {
     const A = tensor([Array.from({ length: 2000 }, () => 1)], 'float64');
-    const run = () => {
-      const d = new Dropout(0.25, { seed: 42 });
-      d.build(1, new Generator(0), 'float64');
-      return d.forward(A, true, false);
-    };
+    const build = { rng: new Generator(0), dtype: 'float64' } as const;
+    const training = { training: true, reuse: false, rng: new Generator(0) };
+    const run = () => new Dropout(0.25, { seed: 42 }).ensureBuilt([1, null], build).forward(A, training).A;
     const out = run();
     expect(Array.from(out.data)).toEqual(Array.from(run().data));
     const kept = Array.from(out.data).filter((v) => v !== 0);
@@ -128,12 +126,11 @@ describe('Sequential', () => {
     });
     expect(kept.length / 2000).toBeGreaterThan(0.72);
     expect(kept.length / 2000).toBeLessThan(0.78);
-    const d = new Dropout(0.25, { seed: 42 });
-    d.build(1, new Generator(0), 'float64');
-    expect(d.forward(A, false, false)).toBe(A);
+    const d = new Dropout(0.25, { seed: 42 }).ensureBuilt([1, null], build);
+    expect(d.forward(A, { ...training, training: false }).A).toBe(A);
     // The gradient goes through the same mask with the same scale.
-    d.forward(A, true, false);
-    const back = d.backward(A, true, false) as Tensor;
+    const { cache } = d.forward(A, training);
+    const back = d.backward(A, cache, { needInput: true, reuse: false, m: 2000 }).dA_prev as Tensor;
     expect(Array.from(back.data)).toEqual(Array.from(out.data));
   });
 

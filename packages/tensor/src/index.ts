@@ -4,7 +4,7 @@
  * pluggable backend (pure TypeScript built in).
  */
 
-export { grad, type ValueAndGrad, valueAndGrad } from './autodiff/grad.ts';
+export { grad, type ValueAndGrad, type Vjp, valueAndGrad, vjp } from './autodiff/grad.ts';
 export { type GradCheckResult, gradCheck } from './autodiff/gradcheck.ts';
 export type {
   Activation,

@@ -42,13 +42,60 @@ export function valueAndGrad<Args extends Tensor[]>(f: (...args: Args) => Tensor
   };
 }
 
+export interface Vjp {
+  /** f's output. */
+  value: Tensor;
+  /**
+   * The vector-Jacobian product: given dy (the shape of `value`), the gradient of
+   * sum(dy ⊙ f(args)) with respect to each argument. Walks the tape recorded when f ran,
+   * without running f again; it may be called more than once.
+   */
+  backward(dy: Tensor): Tensor[];
+  /** Whether `value` depends on any argument through recorded ops (false: every gradient is zero). */
+  readonly connected: boolean;
+}
+
+/**
+ * `vjp(f, ...xs)` runs f once while recording a tape and returns its output with a
+ * `backward(dy)` that pulls an output gradient of any shape back to the arguments (JAX's
+ * vjp). This is what backpropagation through one layer needs: the layer above hands down
+ * dA, and the tape turns it into dA_prev and the weights' gradients, with f's intermediate
+ * values as the cache.
+ */
+export function vjp<Args extends Tensor[]>(f: (...args: Args) => Tensor, ...args: Args): Vjp {
+  if (typeof f !== 'function') throw new NeuriteError(`vjp: expected a function, received ${typeof f}`);
+  args.forEach((a, i) => {
+    if (!(a instanceof Tensor)) throw new NeuriteError(`vjp: argument ${i} must be a Tensor, received ${typeof a}`);
+  });
+  const tape = new Tape();
+  for (const a of args) tape.track(a);
+  const value = withTape(tape, () => f(...args));
+  if (!(value instanceof Tensor)) throw new NeuriteError(`vjp: f must return a Tensor, received ${typeof value}`);
+  return {
+    value,
+    connected: tape.isTracked(value),
+    backward: (dy: Tensor) => {
+      if (!(dy instanceof Tensor) || dy.shape.length !== value.shape.length || dy.shape.some((d, i) => d !== value.shape[i])) {
+        const got = dy instanceof Tensor ? formatShape(dy.shape) : typeof dy;
+        throw new ShapeError(`vjp: dy must have the output's shape ${formatShape(value.shape)}, received ${got}`);
+      }
+      const grads = withTape(null, () => backward(tape, value, dy));
+      return args.map((a) => {
+        const g = grads.get(a.id);
+        const dtype = a.dtype === 'float64' ? 'float64' : 'float32';
+        return g ? castData(g, dtype) : zeros(a.shape, dtype);
+      });
+    },
+  };
+}
+
 export function grad<Args extends Tensor[]>(f: (...args: Args) => Tensor): (...args: Args) => Tensor[] {
   const vg = valueAndGrad(f);
   return (...args: Args) => vg(...args).grads;
 }
 
-function backward(tape: Tape, value: Tensor): Map<number, Tensor> {
-  const grads = new Map<number, Tensor>([[value.id, ones(value.shape, value.dtype === 'float64' ? 'float64' : 'float32')]]);
+function backward(tape: Tape, value: Tensor, seed?: Tensor): Map<number, Tensor> {
+  const grads = new Map<number, Tensor>([[value.id, seed ?? ones(value.shape, value.dtype === 'float64' ? 'float64' : 'float32')]]);
   for (let i = tape.nodes.length - 1; i >= 0; i--) {
     const node = tape.nodes[i];
     const dy = grads.get(node.output.id);

@@ -1,4 +1,4 @@
-import { valueAndGrad } from '../autodiff/grad.ts';
+import { valueAndGrad, vjp } from '../autodiff/grad.ts';
 import { gradCheck } from '../autodiff/gradcheck.ts';
 import { scalar, tensor } from '../creation.ts';
 import { ShapeError } from '../errors.ts';
@@ -51,6 +51,33 @@ export function autodiffCases(backendName: string): ConformanceCase[] {
     }),
     c('a non-scalar output throws ShapeError', () => {
       assertThrows(() => valueAndGrad((x: Tensor) => op.exp(x))(tensor([1, 2])), ShapeError, 'size 1', '(2,)');
+    }),
+    c('vjp pulls an output gradient back: the gradient of sum(dy ⊙ f), without running f again', () => {
+      const x = tensor(
+        [
+          [0.5, -1.2],
+          [2, 0.3],
+        ],
+        'float64',
+      );
+      const w = tensor([[1.5], [-0.7]], 'float64');
+      const dy = tensor([[0.2], [-1.1]], 'float64');
+      let calls = 0;
+      const f = (a: Tensor, b: Tensor) => {
+        calls++;
+        return op.tanh(op.matmul(a, b));
+      };
+      const pulled = vjp(f, x, w);
+      assert(pulled.connected, 'the output depends on the arguments');
+      const [dx, dw] = pulled.backward(dy);
+      assertEqual(calls, 1, 'f runs once');
+      const want = valueAndGrad((a: Tensor, b: Tensor) => op.sum(op.mul(f(a, b), dy)))(x, w).grads;
+      assertClose(dx, { shape: [2, 2], data: Array.from(want[0].data) }, EXACT, 'dx');
+      assertClose(dw, { shape: [2, 1], data: Array.from(want[1].data) }, EXACT, 'dw');
+      assertThrows(() => pulled.backward(tensor([1, 2], 'float64')), ShapeError, "output's shape (2, 1)", '(2,)');
+      const unrelated = vjp((_a: Tensor) => tensor([3], 'float64'), x);
+      assert(!unrelated.connected, 'a constant output is not connected');
+      assertClose(unrelated.backward(tensor([1], 'float64'))[0], { shape: [2, 2], data: [0, 0, 0, 0] }, EXACT, 'zeros');
     }),
     c('mean of a sum: each element gets 1/n', () => {
       const { grads } = valueAndGrad((x: Tensor) => op.mean(x))(
