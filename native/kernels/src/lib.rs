@@ -6,6 +6,8 @@
 //! compiled a second time for AVX2+FMA and picked at run time (see [`simd`]), and GEMM goes
 //! through a [`gemm::GemmProvider`] (OpenBLAS or the pure-Rust `gemm` crate).
 
+#[cfg(test)]
+mod boundaries;
 pub mod check;
 pub mod elementwise;
 pub mod fused;
@@ -14,6 +16,9 @@ pub mod parallel;
 pub mod real;
 pub mod reduce;
 pub mod simd;
+pub mod softmax;
+#[cfg(test)]
+pub(crate) mod testing;
 
 pub use check::KernelError;
 pub use real::Real;

@@ -11,7 +11,7 @@ pub const TRANSCENDENTAL: usize = 16;
 /// Work below this many units runs on the calling thread.
 pub const THRESHOLD: usize = 1 << 18;
 /// Chunks are at least this long, so each task streams a few pages.
-const MIN_CHUNK: usize = 1 << 14;
+pub const MIN_CHUNK: usize = 1 << 14;
 
 pub fn worth_splitting(len: usize, cost: usize) -> bool {
     len >= MIN_CHUNK * 2

@@ -1,9 +1,8 @@
-//! sum/max/min over axes, argMax and softmax along one axis. Every reduction is done as
+//! sum/max/min over axes and argMax. Every reduction is done as
 //! (outer, n, inner) passes over contiguous memory: the reduced block is a contiguous run of
 //! axes, or it is reduced one axis at a time (last first) through a scratch buffer.
 
 use crate::check::{self, fail, Result};
-use crate::parallel::{for_chunks, TRANSCENDENTAL};
 use crate::simd;
 use crate::Real;
 
@@ -201,64 +200,6 @@ pub fn arg_max<T: Real>(x: &[T], shape: &[usize], axis: usize, out: &mut [i32]) 
     Ok(())
 }
 
-/// Softmax (or log-softmax) along `axis`, shifted by the maximum so exp never overflows.
-pub fn softmax<T: Real>(
-    x: &[T],
-    shape: &[usize],
-    axis: usize,
-    out: &mut [T],
-    log: bool,
-) -> Result<()> {
-    check::len("softmax", "x", x.len(), shape.iter().product())?;
-    check::same_len("softmax", ["x", "out"], x.len(), out.len())?;
-    if axis >= shape.len() {
-        return fail(format!(
-            "softmax: axis must be below the rank {}, received {axis}",
-            shape.len()
-        ));
-    }
-    let (_, n, inner) = split(shape, axis, axis + 1);
-    let block = n * inner;
-    if block == 0 {
-        return Ok(());
-    }
-    // Blocks are independent: split whole blocks across threads when the work is large.
-    for_chunks(out, TRANSCENDENTAL, |start, chunk| {
-        debug_assert_eq!(start % block, 0);
-        for (b, o) in chunk.chunks_mut(block).enumerate() {
-            let src = &x[start + b * block..start + (b + 1) * block];
-            softmax_block(src, o, n, inner, log);
-        }
-    });
-    Ok(())
-}
-
-fn softmax_block<T: Real>(x: &[T], out: &mut [T], n: usize, inner: usize, log: bool) {
-    for j in 0..inner {
-        let mut max = T::from_f64(f64::NEG_INFINITY);
-        for i in 0..n {
-            let v = x[i * inner + j];
-            if v > max || v.is_nan() {
-                max = v;
-            }
-        }
-        let mut total = 0.0f64;
-        for i in 0..n {
-            total += (x[i * inner + j] - max).exp().to_f64();
-        }
-        let log_total = T::from_f64(total.ln());
-        let total = T::from_f64(total);
-        for i in 0..n {
-            let k = i * inner + j;
-            out[k] = if log {
-                x[k] - max - log_total
-            } else {
-                (x[k] - max).exp() / total
-            };
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -296,16 +237,5 @@ mod tests {
         // Columns [1, 3] and [NaN, 0].
         arg_max(&x, &[2, 2], 0, &mut idx).unwrap();
         assert_eq!(idx, [1, 0]);
-    }
-
-    #[test]
-    fn softmax_columns_sum_to_one() {
-        let x = [1.0f64, 2.0, 3.0, 1000.0]; // (2, 2), softmax over axis 0
-        let mut out = [0.0f64; 4];
-        softmax(&x, &[2, 2], 0, &mut out, false).unwrap();
-        assert!((out[0] - 1.0 / (1.0 + (2.0f64).exp())).abs() < 1e-15);
-        assert!((out[1] + out[3] - 1.0).abs() < 1e-15);
-        softmax(&x, &[2, 2], 0, &mut out, true).unwrap();
-        assert!((out[3] - 0.0).abs() < 1e-12);
     }
 }

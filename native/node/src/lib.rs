@@ -16,11 +16,14 @@ use neurite_kernels::elementwise::{self, BinaryOp, UnaryOp};
 use neurite_kernels::fused::{self, Activation, AdamStep};
 use neurite_kernels::gemm::{self, Gemm};
 use neurite_kernels::reduce::{self, ReduceOp};
+use neurite_kernels::softmax as softmax_kernel;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::{Mutex, Once};
 
 type KResult<T> = Result<T, KernelError>;
 
 fn guard<T>(f: impl FnOnce() -> KResult<T>) -> napi::Result<T> {
+    quiet_panics();
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => Err(Error::new(Status::InvalidArg, e.0)),
@@ -30,12 +33,44 @@ fn guard<T>(f: impl FnOnce() -> KResult<T>) -> napi::Result<T> {
                 .map(|s| s.to_string())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_default();
+            let at = PANIC_AT
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take()
+                .map(|at| format!(" at {at}"))
+                .unwrap_or_default();
             Err(Error::new(
                 Status::GenericFailure,
-                format!("@neurite/backend-native: internal error (please report): {what}"),
+                format!("@neurite/backend-native: internal error (please report): {what}{at}"),
             ))
         }
     }
+}
+
+/// Where the last caught panic happened, for the error message.
+static PANIC_AT: Mutex<Option<String>> = Mutex::new(None);
+static QUIET: Once = Once::new();
+
+/// A panic is a bug that `guard` turns into a JavaScript Error naming it; Rust's default hook
+/// would also print the message and a backtrace on the user's terminal, from whichever thread
+/// (a rayon worker, often) panicked. This hook only records where, for that Error. Set
+/// NEURITE_NATIVE_BACKTRACE=1 to get the default report as well (for debugging the kernels).
+fn quiet_panics() {
+    QUIET.call_once(|| {
+        let default = std::panic::take_hook();
+        let verbose = std::env::var_os("NEURITE_NATIVE_BACKTRACE").is_some_and(|v| v == "1");
+        std::panic::set_hook(Box::new(move |info| {
+            if verbose {
+                default(info);
+            }
+            let mut at = PANIC_AT.lock().unwrap_or_else(|e| e.into_inner());
+            if at.is_none() {
+                *at = info
+                    .location()
+                    .map(|l| format!("{}:{}", l.file(), l.line()));
+            }
+        }));
+    });
 }
 
 /// Borrows `read` and `write` arrays as slices of the call's float type, then runs `body`.
@@ -243,7 +278,7 @@ pub fn softmax(x: Arr, xShape: Vec<f64>, axis: f64, out: Arr, log: bool) -> napi
             dt,
             read[x],
             write[out],
-            reduce::softmax(x, &s, axis, out, log)
+            softmax_kernel::softmax(x, &s, axis, out, log)
         )
     })
 }
@@ -338,10 +373,11 @@ pub fn adam_update(
     })
 }
 
-/// The GEMM provider in use ('openblas' or 'pure').
+/// The GEMM provider in use ('auto', 'openblas' or 'pure'); throws while NEURITE_GEMM names
+/// none of them.
 #[napi]
-pub fn gemm_provider() -> String {
-    gemm::default_provider().name().to_string()
+pub fn gemm_provider() -> napi::Result<String> {
+    guard(|| Ok(gemm::default_provider()?.name().to_string()))
 }
 
 /// Every GEMM provider compiled into this binary, default first.
@@ -399,4 +435,24 @@ fn malloc_thresholds(mmap: usize, trim: usize) -> bool {
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn malloc_thresholds(_mmap: usize, _trim: usize) -> bool {
     false
+}
+
+/// Panics inside a rayon task on purpose: a diagnostic that a kernel bug reaches JavaScript as
+/// an Error naming it, from any thread, with nothing printed on the terminal.
+#[napi]
+pub fn self_test_panic() -> napi::Result<()> {
+    guard(|| {
+        use rayon::prelude::*;
+        let sum: usize = (0..64usize)
+            .into_par_iter()
+            .map(|i| {
+                if i == 37 {
+                    panic!("self-test panic in task {i}")
+                } else {
+                    i
+                }
+            })
+            .sum();
+        Ok(sum).map(|_| ())
+    })
 }

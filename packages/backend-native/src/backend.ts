@@ -1,4 +1,4 @@
-import { type BackendImpl, jsBackend } from '@neurite/tensor';
+import { BackendError, type BackendImpl, jsBackend, NeuriteError, ValueError } from '@neurite/tensor';
 import type { NativeBinding } from './binding.ts';
 
 /**
@@ -35,7 +35,15 @@ export const ALWAYS_NATIVE: Readonly<Crossover> = { binary: 0, transcendental: 0
 const TRANSCENDENTAL = new Set(['exp', 'log', 'sigmoid', 'tanh', 'sqrt']);
 
 export function createNativeBackend(native: NativeBinding, small: Readonly<Crossover> = SMALL, name = 'native'): BackendImpl {
-  return {
+  let gemmProblem = gemmEnvProblem(native);
+  // A bad NEURITE_GEMM fails the first product, as a bad NEURITE_THREADS does on js; it is
+  // looked at again only while it is wrong (setGemmProvider may have fixed the choice since).
+  const checkGemm = () => {
+    if (gemmProblem === undefined) return;
+    gemmProblem = gemmEnvProblem(native);
+    if (gemmProblem !== undefined) throw new ValueError(gemmProblem);
+  };
+  return reportingErrors({
     name,
     unary(op, x, out, alpha) {
       if (out.length < (TRANSCENDENTAL.has(op) ? small.transcendental : small.cheap)) jsBackend.unary(op, x, out, alpha);
@@ -64,6 +72,7 @@ export function createNativeBackend(native: NativeBinding, small: Readonly<Cross
     matmul(a, b, out, g) {
       const [m, k] = g.transA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
       const n = g.transB ? b.shape[0] : b.shape[1];
+      checkGemm();
       if (m * n * k < small.gemm) jsBackend.matmul(a, b, out, g);
       else native.gemm(g.transA, g.transB, m, n, k, g.alpha, a.data, b.data, g.beta, out);
     },
@@ -87,6 +96,7 @@ export function createNativeBackend(native: NativeBinding, small: Readonly<Cross
     linear(W, A, b, act, alpha, out) {
       const [n, k] = W.shape;
       const m = A.shape[1];
+      checkGemm();
       if (n * m * k < small.gemm) jsBackend.linear(W, A, b, act, alpha, out);
       else native.linear(W.data, n, k, A.data, m, b ? b.data : null, act, alpha, out);
     },
@@ -98,5 +108,42 @@ export function createNativeBackend(native: NativeBinding, small: Readonly<Cross
       if (param.length < small.optimizer) jsBackend.adamUpdate(param, grad, m, v, s);
       else native.adamUpdate(param, grad, m, v, s.lr, s.beta1, s.beta2, s.epsilon, s.t);
     },
-  };
+  });
+}
+
+/** NEURITE_GEMM's problem in words when it names no provider of this binary, else undefined. */
+function gemmEnvProblem(native: NativeBinding): string | undefined {
+  try {
+    native.gemmProvider();
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+type Op = (...args: unknown[]) => unknown;
+
+/**
+ * The op layer validates every argument before a backend runs, so an error from the addon is
+ * Neurite's bug (a kernel rejecting what the op layer let through, or a caught Rust panic): it
+ * reaches the user as a BackendError naming the op, not as a bare Error. Neurite's own errors
+ * (from the js fallbacks, a bad setting) pass through unchanged.
+ */
+function reportingErrors(impl: BackendImpl): BackendImpl {
+  const ops = impl as unknown as Record<string, unknown>;
+  for (const [key, f] of Object.entries(ops)) {
+    if (typeof f !== 'function') continue;
+    const op = f as Op;
+    // Fixed parameters rather than ...args: no array per call on the hot path (6 is the most any op takes).
+    ops[key] = (a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, g: unknown) => {
+      try {
+        return op(a, b, c, d, e, g);
+      } catch (error) {
+        if (error instanceof NeuriteError) throw error;
+        const message = (error instanceof Error ? error.message : String(error)).replace(/^@neurite\/backend-native: /, '');
+        throw new BackendError(`@neurite/backend-native (${key}): ${message}`, { cause: error });
+      }
+    };
+  }
+  return impl;
 }

@@ -71,6 +71,8 @@ export interface NativeBinding {
   setGemmProvider(name: string): void;
   threads(): number;
   tuneAllocator(mmapThreshold: number, trimThreshold: number): boolean;
+  /** Diagnostics: panics inside a Rust thread on purpose and throws the resulting Error. */
+  selfTestPanic(): void;
 }
 
 const FUNCTIONS: (keyof NativeBinding)[] = [
@@ -91,6 +93,7 @@ const FUNCTIONS: (keyof NativeBinding)[] = [
   'setGemmProvider',
   'threads',
   'tuneAllocator',
+  'selfTestPanic',
 ];
 
 /** The names a loaded module lacks: a stale binary from an older build. */

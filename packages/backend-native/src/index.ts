@@ -51,8 +51,11 @@ function tuneAllocator(b: NativeBinding): void {
 export interface NativeInfo {
   /** Path or package the addon was loaded from. */
   from: string;
+  /** The GEMM provider in use, or 'none' while NEURITE_GEMM names none (see `gemmProblem`). */
   gemmProvider: string;
   gemmProviders: string[];
+  /** Why no provider could be chosen: an invalid NEURITE_GEMM, in words. */
+  gemmProblem?: string;
   threads: number;
   /** 'tuned' once the backend has adjusted glibc's malloc thresholds, else 'default'. */
   allocator: 'tuned' | 'default';
@@ -60,7 +63,19 @@ export interface NativeInfo {
 
 export function nativeInfo(): NativeInfo {
   const b = nativeBinding();
-  return { from: loaded?.from ?? '', gemmProvider: b.gemmProvider(), gemmProviders: b.gemmProviders(), threads: b.threads(), allocator };
+  const info: NativeInfo = {
+    from: loaded?.from ?? '',
+    gemmProvider: 'none',
+    gemmProviders: b.gemmProviders(),
+    threads: b.threads(),
+    allocator,
+  };
+  try {
+    info.gemmProvider = b.gemmProvider();
+  } catch (error) {
+    info.gemmProblem = (error as Error).message;
+  }
+  return info;
 }
 
 /** Chooses the GEMM provider ('openblas' or 'pure') for every following matmul. */

@@ -24,7 +24,8 @@ function runScript(code: string, env: Record<string, string>) {
   return { status: r.status, stdout: r.stdout.trim(), stderr: r.stderr.trim() };
 }
 
-describe('loading the addon', () => {
+// Most cases start a process: 1-3 s each, more on a busy machine.
+describe('loading the addon', { timeout: 60_000 }, () => {
   it('finds the local build and reports where it came from', () => {
     const info = nativeInfo();
     expect(info.from).toContain(`neurite.${platformTriple(process)}.node`);

@@ -130,31 +130,61 @@ pub fn providers() -> Vec<&'static dyn GemmProvider> {
 // 0 = not chosen yet, then 1 + index into providers().
 static CHOSEN: AtomicU8 = AtomicU8::new(0);
 
-/// The provider `gemm` uses: NEURITE_GEMM if set and valid, else the first of [`providers`].
-pub fn default_provider() -> &'static dyn GemmProvider {
-    let list = providers();
-    let mut i = CHOSEN.load(Ordering::Relaxed) as usize;
-    if i == 0 {
-        let wanted = std::env::var("NEURITE_GEMM").ok();
-        i = 1 + wanted
-            .and_then(|w| list.iter().position(|p| p.name() == w))
-            .unwrap_or(0);
-        CHOSEN.store(i as u8, Ordering::Relaxed);
+/// The names [`providers`] answers to, for messages: `'auto', 'openblas', 'pure'`.
+fn names() -> String {
+    providers()
+        .iter()
+        .map(|p| format!("'{}'", p.name()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What NEURITE_GEMM asks for: None when unset or empty, an error naming the variable and the
+/// valid values when it names no provider of this build (a typo must not pass unnoticed).
+pub fn env_choice() -> Result<Option<&'static dyn GemmProvider>> {
+    choice(std::env::var_os("NEURITE_GEMM").map(|w| w.to_string_lossy().into_owned()))
+}
+
+fn choice(wanted: Option<String>) -> Result<Option<&'static dyn GemmProvider>> {
+    let Some(wanted) = wanted.filter(|w| !w.is_empty()) else {
+        return Ok(None);
+    };
+    match providers().into_iter().find(|p| p.name() == wanted) {
+        Some(p) => Ok(Some(p)),
+        None => fail(format!(
+            "NEURITE_GEMM: expected one of {}, received '{wanted}'",
+            names()
+        )),
     }
-    list[i - 1]
+}
+
+/// The provider `gemm` uses: the one set by [`set_provider`], else NEURITE_GEMM's, else the
+/// first of [`providers`]. Fails while NEURITE_GEMM holds an unknown name.
+pub fn default_provider() -> Result<&'static dyn GemmProvider> {
+    let list = providers();
+    let i = CHOSEN.load(Ordering::Relaxed) as usize;
+    if i > 0 {
+        return Ok(list[i - 1]);
+    }
+    let chosen = env_choice()?.unwrap_or(list[0]);
+    let i = list
+        .iter()
+        .position(|p| p.name() == chosen.name())
+        .expect("a listed provider");
+    CHOSEN.store(i as u8 + 1, Ordering::Relaxed);
+    Ok(chosen)
 }
 
 /// Makes `name` the provider of every following `gemm` call.
 pub fn set_provider(name: &str) -> Result<()> {
-    let list = providers();
-    match list.iter().position(|p| p.name() == name) {
+    match providers().iter().position(|p| p.name() == name) {
         Some(i) => {
             CHOSEN.store(i as u8 + 1, Ordering::Relaxed);
             Ok(())
         }
         None => fail(format!(
             "setGemmProvider: name must be one of {}, received '{name}'",
-            list.iter().map(|p| p.name()).collect::<Vec<_>>().join(", ")
+            names()
         )),
     }
 }
@@ -207,7 +237,7 @@ pub fn gemm_with<T: GemmScalar>(
 }
 
 pub fn gemm<T: GemmScalar>(g: &Gemm, a: &[T], b: &[T], c: &mut [T]) -> Result<()> {
-    gemm_with(default_provider(), g, a, b, c)
+    gemm_with(default_provider()?, g, a, b, c)
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
 use super::*;
+use crate::testing::{around, with_threads, Lcg, THREADS};
 
 /// The definition, in f64, with BLAS's beta = 0 rule.
 fn reference(g: &Gemm, a: &[f64], b: &[f64], c: &[f64]) -> Vec<f64> {
@@ -30,16 +31,69 @@ fn reference(g: &Gemm, a: &[f64], b: &[f64], c: &[f64]) -> Vec<f64> {
     out
 }
 
-fn lcg(seed: &mut u64) -> f64 {
-    *seed = seed
-        .wrapping_mul(6364136223846793005)
-        .wrapping_add(1442695040888963407);
-    ((*seed >> 11) as f64 / (1u64 << 53) as f64) * 2.0 - 1.0
+/// γ_n = n·u / (1 - n·u), the classic bound on the relative error of an n-term dot product
+/// (any summation order, with or without FMA).
+fn gamma(n: usize, u: f64) -> f64 {
+    n as f64 * u / (1.0 - n as f64 * u)
 }
+
+/// Runs `provider` on `g` in float64 and float32 with `threads` rayon threads and checks every
+/// element against the f64 definition: |C - C*| <= γ_{k+4}·(|alpha|·(|A||B|) + |beta|·|C0|)
+/// elementwise, where k + 4 covers the K-split's extra sum of partials and the alpha/beta
+/// roundings. Inputs are drawn from `seed`.
+fn check(provider: &dyn GemmProvider, g: &Gemm, threads: usize, seed: u64) {
+    let mut rng = Lcg(seed);
+    let a = rng.vec(g.m * g.k, 1.0);
+    let b = rng.vec(g.k * g.n, 1.0);
+    let c0: Vec<f64> = if g.beta == 0.0 {
+        vec![f64::NAN; g.m * g.n]
+    } else {
+        rng.vec(g.m * g.n, 1.0)
+    };
+    let abs = |v: &[f64]| v.iter().map(|x| x.abs()).collect::<Vec<_>>();
+    let mag = reference(
+        &Gemm {
+            alpha: g.alpha.abs(),
+            beta: g.beta.abs(),
+            ..*g
+        },
+        &abs(&a),
+        &abs(&b),
+        &abs(&c0),
+    );
+    let want = reference(g, &a, &b, &c0);
+    let mut c = c0.clone();
+    with_threads(threads, || gemm_with(provider, g, &a, &b, &mut c)).unwrap();
+    let bound = gamma(g.k + 4, 2f64.powi(-53));
+    for (i, (x, y)) in c.iter().zip(&want).enumerate() {
+        assert!(
+            (x - y).abs() <= bound * mag[i] + f64::MIN_POSITIVE,
+            "{} f64 {threads} threads {g:?} at {i}: {x} vs {y}",
+            provider.name()
+        );
+    }
+    // float32: the f32 inputs are exact in f64, so the definition is recomputed from them.
+    let to32 = |v: &[f64]| v.iter().map(|&x| x as f32).collect::<Vec<f32>>();
+    let (a32, b32, c32) = (to32(&a), to32(&b), to32(&c0));
+    let up = |v: &[f32]| v.iter().map(|&x| x as f64).collect::<Vec<f64>>();
+    let want = reference(g, &up(&a32), &up(&b32), &up(&c32));
+    let mut c = c32.clone();
+    with_threads(threads, || gemm_with(provider, g, &a32, &b32, &mut c)).unwrap();
+    let bound = gamma(g.k + 4, 2f64.powi(-24));
+    for (i, (x, y)) in c.iter().zip(&want).enumerate() {
+        assert!(
+            (*x as f64 - y).abs() <= bound * mag[i] + 1e-37,
+            "{} f32 {threads} threads {g:?} at {i}: {x} vs {y}",
+            provider.name()
+        );
+    }
+}
+
+const FLAGS: [(bool, bool); 4] = [(false, false), (true, false), (false, true), (true, true)];
+const SCALES: [(f64, f64); 3] = [(1.0, 0.0), (0.5, 2.0), (-1.0, 1.0)];
 
 #[test]
 fn every_provider_matches_the_definition() {
-    let mut seed = 7;
     let shapes = [
         (1, 1, 1),
         (3, 5, 4),
@@ -50,60 +104,80 @@ fn every_provider_matches_the_definition() {
         (2, 300, 9),
         (5, 7, 2500),
         (3, 2, 1100),
-        // Wide: auto splits N across the threads (one block ends off a multiple of 16).
         (3, 1100, 7),
         (4, 2053, 40),
-        // Deep vector-matrix: auto splits K across the threads, a partial row each.
         (1, 130, 4100),
         (130, 1, 4100),
         (1, 2100, 300),
         (2100, 1, 300),
     ];
+    let mut seed = 7;
     for provider in providers() {
         for &(m, n, k) in &shapes {
-            for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
-                for (alpha, beta) in [(1.0, 0.0), (0.5, 2.0), (-1.0, 1.0)] {
+            for (trans_a, trans_b) in FLAGS {
+                for (alpha, beta) in SCALES {
+                    seed += 1;
                     let g = Gemm {
-                        trans_a: ta,
-                        trans_b: tb,
+                        trans_a,
+                        trans_b,
                         m,
                         n,
                         k,
                         alpha,
                         beta,
                     };
-                    let a: Vec<f64> = (0..m * k).map(|_| lcg(&mut seed)).collect();
-                    let b: Vec<f64> = (0..k * n).map(|_| lcg(&mut seed)).collect();
-                    let c0: Vec<f64> = (0..m * n)
-                        .map(|_| {
-                            if beta == 0.0 {
-                                f64::NAN
-                            } else {
-                                lcg(&mut seed)
-                            }
-                        })
-                        .collect();
-                    let want = reference(&g, &a, &b, &c0);
-                    let mut c = c0.clone();
-                    gemm_with(provider, &g, &a, &b, &mut c).unwrap();
-                    for (x, y) in c.iter().zip(&want) {
-                        assert!(
-                            (x - y).abs() <= 1e-12 * (1.0 + y.abs()) * k as f64,
-                            "{} f64 {g:?}: {x} vs {y}",
-                            provider.name()
-                        );
-                    }
-                    let a32: Vec<f32> = a.iter().map(|&v| v as f32).collect();
-                    let b32: Vec<f32> = b.iter().map(|&v| v as f32).collect();
-                    let mut c32: Vec<f32> = c0.iter().map(|&v| v as f32).collect();
-                    gemm_with(provider, &g, &a32, &b32, &mut c32).unwrap();
-                    for (x, y) in c32.iter().zip(&want) {
-                        assert!(
-                            (*x as f64 - y).abs() <= 1e-5 * (1.0 + y.abs()) * (k as f64).sqrt(),
-                            "{} f32 {g:?}: {x} vs {y}",
-                            provider.name()
-                        );
-                    }
+                    check(provider, &g, 2, seed);
+                }
+            }
+        }
+    }
+}
+
+/// The shapes on both sides of every routing and splitting rule (auto's deep-gemv, deep and
+/// wide splits with their block counts and 16-column cuts, the pure provider's threading
+/// threshold, gemv for one row or column), on 1, 2, 3 and 8 threads.
+#[test]
+fn every_split_at_its_edges_on_every_thread_count() {
+    let mut shapes: Vec<(usize, usize, usize)> = Vec::new();
+    for k in around(&[2048, 3072]) {
+        shapes.push((1, 128, k)); // deep gemv: k >= 2048, cut into 1024-deep blocks
+        shapes.push((130, 1, k));
+    }
+    for n in around(&[128]) {
+        shapes.push((1, n, 2048)); // k·n = 2^18
+    }
+    for k in around(&[1024, 1536]) {
+        shapes.push((20, 21, k)); // deep: k >= 1024, 512-deep blocks
+    }
+    for n in around(&[128]) {
+        shapes.push((2, n, 1024)); // k = 8·max(m, n)
+    }
+    for n in around(&[1024, 1536]) {
+        shapes.push((4, n, 5)); // wide: n >= 1024, 512-column blocks cut at multiples of 16
+    }
+    for n in around(&[1040]) {
+        shapes.push((4, n, 130)); // n = 8·max(k, m)
+    }
+    for k in around(&[64]) {
+        shapes.push((32, 64, k)); // pure: threads from 2^17 multiply-adds
+    }
+    let mut seed = 1000;
+    for &t in &THREADS {
+        for provider in providers() {
+            for &(m, n, k) in &shapes {
+                for (i, (trans_a, trans_b)) in FLAGS.into_iter().enumerate() {
+                    seed += 1;
+                    let (alpha, beta) = SCALES[i % SCALES.len()];
+                    let g = Gemm {
+                        trans_a,
+                        trans_b,
+                        m,
+                        n,
+                        k,
+                        alpha,
+                        beta,
+                    };
+                    check(provider, &g, t, seed);
                 }
             }
         }
@@ -163,6 +237,24 @@ fn provider_can_be_chosen_by_name() {
         .contains("received 'nope'"));
     let first = providers()[0].name();
     set_provider("pure").unwrap();
-    assert_eq!(default_provider().name(), "pure");
+    assert_eq!(default_provider().unwrap().name(), "pure");
     set_provider(first).unwrap();
+}
+
+#[test]
+fn an_unknown_neurite_gemm_is_an_error_naming_the_variable_and_the_choices() {
+    let Err(e) = choice(Some("bogus".into())) else {
+        panic!("'bogus' was accepted");
+    };
+    assert_eq!(
+        e.0,
+        format!(
+            "NEURITE_GEMM: expected one of {}, received 'bogus'",
+            names()
+        )
+    );
+    assert!(names().contains("'pure'"));
+    assert!(choice(None).unwrap().is_none());
+    assert!(choice(Some(String::new())).unwrap().is_none());
+    assert_eq!(choice(Some("pure".into())).unwrap().unwrap().name(), "pure");
 }
