@@ -24,6 +24,8 @@ const NATIVE_SUITES = [
   'packages/backend-native/test/differential.test.ts',
   'packages/backend-native/test/binding.test.ts',
   'packages/backend-native/test/environment.test.ts',
+  'packages/backend-native/test/boundaries.test.ts',
+  'packages/backend-native/test/fuzz.test.ts',
   'packages/tensor/test/gemm.test.ts',
   'packages/tensor/test/threads.test.ts',
   'packages/layers/test/',
