@@ -10,7 +10,8 @@ import { type LoadedBinding, loadBinding } from './loader.ts';
 
 export { ALWAYS_NATIVE, type Crossover, createNativeBackend, SMALL } from './backend.ts';
 export type { NativeArray, NativeBinding } from './binding.ts';
-export { platformTriple } from './loader.ts';
+export { NativeLoadError, platformTriple } from './loader.ts';
+export { binaryPackage, NATIVE_PLATFORMS, type NativePlatform } from './platforms.ts';
 
 let loaded: LoadedBinding | null = null;
 let allocator: NativeInfo['allocator'] = 'default';

@@ -43,14 +43,31 @@ describe('loading the addon', { timeout: 60_000 }, () => {
     expect(runScript(code, { NEURITE_MALLOC: 'default' }).stdout).toBe('default default');
   });
 
-  it('a missing binary: one line that names the path tried', () => {
+  it('a missing binary: one line that names the path, and every candidate in `tried`', () => {
     const r = runScript(
       `import { neuriteBackend } from '@neurite/backend-native';
-       try { neuriteBackend.load(); console.log('loaded'); } catch (e) { console.log(e.message); }`,
+       try { neuriteBackend.load(); console.log('loaded'); } catch (e) { console.log(JSON.stringify([e.name, e.message, e.tried])); }`,
       { NEURITE_NATIVE_BINARY: '/nonexistent/neurite.node' },
     );
-    expect(r.stdout.split('\n')).toHaveLength(1);
-    expect(r.stdout).toMatch(/^@neurite\/backend-native: no usable binary for linux-x64-gnu; tried \/nonexistent\/neurite.node: /);
+    const [name, message, tried] = JSON.parse(r.stdout);
+    expect(name).toBe('NativeLoadError');
+    expect(message).toBe('NEURITE_NATIVE_BINARY=/nonexistent/neurite.node does not exist');
+    expect(tried).toEqual(['/nonexistent/neurite.node: not found']);
+  });
+
+  it("a checkout without a build: says so and gives the checkout's build command", () => {
+    // Here the candidates exist only in the checkout; a platform no binary is built for
+    // exercises the "not built" path without touching the real build.
+    const r = runScript(
+      `import { neuriteBackend } from '@neurite/backend-native';
+       Object.defineProperty(process, 'arch', { value: 'riscv64' });
+       try { neuriteBackend.load(); } catch (e) { console.log(e.message); }`,
+      {},
+    );
+    expect(r.stdout).toBe(
+      'no prebuilt binary for linux-riscv64-gnu (only linux-x64-gnu, linux-arm64-gnu, linux-x64-musl); ' +
+        'run pnpm --filter @neurite/backend-native build to compile one',
+    );
   });
 
   it('a corrupt binary: the dlopen error, and @neurite/tensor keeps working on js', () => {
@@ -69,8 +86,7 @@ describe('loading the addon', { timeout: 60_000 }, () => {
     expect(out.y).toEqual([[11]]);
     // The next backend by priority that loads: wasm when @neurite/backend-wasm is visible, else js.
     expect(['wasm', 'js']).toContain(out.name);
-    expect(out.failure).toContain(bad);
-    expect(out.failure).toMatch(/invalid ELF header|file too short/);
+    expect(out.failure).toMatch(new RegExp(`^NEURITE_NATIVE_BINARY=${bad} did not load: .*(invalid ELF header|file too short)`));
     expect(out.failure).not.toContain('\n');
   });
 

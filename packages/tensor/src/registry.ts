@@ -71,12 +71,13 @@ export function getBackend(): Backend {
     const backend = load(entry.name);
     if (backend) {
       active = backend;
-      const skipped = ordered.filter((e) => e.priority > entry.priority).map((e) => `${e.name} (${failures[e.name]})`);
+      const skipped = ordered.filter((e) => e.priority > entry.priority);
       reason = skipped.length
-        ? `highest priority that loaded; skipped ${skipped.join(', ')}`
+        ? `highest priority that loaded; skipped ${skipped.map((e) => `${e.name} (${failures[e.name]})`).join(', ')}`
         : `highest priority available (${entry.priority})`;
-      // An installed backend that fails to load is worth one line, not silence and not a crash.
-      for (const s of skipped) console.warn(`neurite: backend ${s} did not load; using '${entry.name}'`);
+      // An installed backend that fails to load is worth one line (what is missing and the
+      // command that fixes it, from the backend's own error), not silence and not a crash.
+      for (const e of skipped) console.warn(`neurite: using ${entry.name}, ${e.name} did not load: ${failures[e.name]}`);
       return backend;
     }
   }

@@ -1,4 +1,4 @@
-// The browser story: a Vite app build of the core packages installed from their tarballs
+// The browser story: a Vite app build of the core packages installed by name from the registry
 // has no Node built-ins in it (no warnings, no node: imports, no require of fs/path/module),
 // runs on its own, and every package stays within its size budget (size-limit).
 import assert from 'node:assert/strict';

@@ -1,5 +1,5 @@
-// @neurite/datasets (with @neurite/tensor, its one Neurite dependency) installed from the
-// tarballs; papaparse, fast-png, jpeg-js and h5wasm come from the npm registry.
+// `npm i @neurite/tensor @neurite/datasets` from the local registry (its third-party
+// dependencies proxied from the npm registry).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';

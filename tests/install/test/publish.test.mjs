@@ -1,13 +1,15 @@
-// Each publishable package's metadata and tarball, checked the way npm users and tools see it:
-// publint and Are The Types Wrong on the pnpm-packed tarball, plus what those do not check
-// (README with an example, licence, no .ts specifiers left in declarations, the build script).
+// Each package of the release set (scripts/release.mjs), checked the way npm users and tools
+// see it: publint and Are The Types Wrong on its tarball, plus what those do not check (README
+// with an example, licence, no .ts specifiers left in declarations, the build script); the
+// per-platform binaries; and the pack guard that keeps `npm pack` from making a broken tarball.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { exportTargets, PACKAGES, packAll, packageDir, readJson } from './lib/pack.mjs';
+import { check, createProject } from './lib/project.mjs';
+import { exportTargets, LIBRARIES as PACKAGES, packageDir, readJson, releaseSet, repoRoot } from './lib/release.mjs';
 
 const bin = (name) => new URL(`../node_modules/.bin/${name}`, import.meta.url).pathname;
 const BUILD = 'tsc -p tsconfig.build.json && node ../../scripts/fix-dts.mjs dist';
@@ -15,8 +17,9 @@ const TS_SPECIFIER = /(?:from|import)\s*\(?\s*['"]\.{1,2}\/[^'"]+\.ts['"]/;
 
 let tarballs;
 let unpacked;
+let index;
 before(() => {
-  tarballs = packAll();
+  ({ tarballs, index } = releaseSet());
   unpacked = mkdtempSync(join(tmpdir(), 'neurite-install-unpacked-'));
 });
 after(() => rmSync(unpacked, { recursive: true, force: true }));
@@ -103,15 +106,80 @@ for (const dir of PACKAGES) {
   });
 }
 
-describe('@neurite/backend-native-linux-x64-gnu (the per-platform binary package)', () => {
-  it('holds only the addon, for its os/cpu/libc', () => {
-    const name = Object.keys(tarballs).find((n) => n.startsWith('@neurite/backend-native-'));
-    const root = unpack(name);
-    const pkg = readJson(join(root, 'package.json'));
-    assert.deepEqual([pkg.os, pkg.cpu, pkg.libc], [['linux'], ['x64'], ['glibc']]);
-    assert.ok(existsSync(join(root, pkg.main)), `${pkg.main} is in the tarball`);
-    assert.match(readFileSync(join(root, 'LICENSE'), 'utf8'), /MIT License/);
+describe('the per-platform binary packages', () => {
+  it('each holds only its addon, for its os/cpu/libc, at the main version', () => {
     const main = readJson(join(unpack('@neurite/backend-native'), 'package.json'));
-    assert.equal(main.optionalDependencies?.[name], main.version, 'the main package depends on it optionally, at its own version');
+    assert.ok(index.platforms.length >= 1);
+    for (const platform of index.platforms) {
+      const name = `@neurite/backend-native-${platform}`;
+      const root = unpack(name);
+      const pkg = readJson(join(root, 'package.json'));
+      const [os, cpu, libc] = platform.split('-');
+      assert.deepEqual([pkg.os, pkg.cpu, pkg.libc], [[os], [cpu], [libc === 'gnu' ? 'glibc' : libc]]);
+      assert.deepEqual(
+        files(root)
+          .map((f) => f.slice(root.length + 1))
+          .sort(),
+        ['LICENSE', 'README.md', pkg.main, 'package.json'].sort(),
+      );
+      assert.equal(main.optionalDependencies?.[name], main.version, 'the main package depends on it optionally, at its own version');
+    }
+  });
+});
+
+describe('@neurite/cli', () => {
+  it('passes publint --strict, and ships its bin, dist, README and LICENSE', () => {
+    const res = spawnSync(bin('publint'), ['run', tarballs['@neurite/cli'], '--strict'], { encoding: 'utf8' });
+    assert.equal(res.status, 0, `${res.stdout}${res.stderr}`);
+    const root = unpack('@neurite/cli');
+    const pkg = readJson(join(root, 'package.json'));
+    assert.deepEqual(pkg.bin, { neurite: './bin/neurite.js' });
+    for (const f of ['bin/neurite.js', 'dist/main.js', 'README.md', 'LICENSE']) assert.ok(existsSync(join(root, f)), f);
+    for (const range of Object.values(pkg.dependencies)) assert.doesNotMatch(range, /^workspace:/);
+  });
+});
+
+// npm pack would keep "workspace:*" (the tarball then fails with EUNSUPPORTEDPROTOCOL); the
+// prepack guard (scripts/pack-guard.mjs) refuses, and pnpm pack writes versions.
+describe('packing a single package by hand', () => {
+  it('npm pack refuses with a message that says what to run instead', () => {
+    const res = spawnSync('npm', ['pack', '--dry-run'], { cwd: packageDir('layers'), encoding: 'utf8' });
+    assert.notEqual(res.status, 0);
+    assert.match(res.stderr, /@neurite\/layers: will not pack with npm\/[\d.]+: it would keep "@neurite\/tensor": "workspace:\*"/);
+    assert.match(res.stderr, /EUNSUPPORTEDPROTOCOL\)\. Use `pnpm pack`/);
+  });
+
+  it('a platform package without its binary refuses, naming the command that builds it', () => {
+    // The guard on a copy of npm/linux-arm64-gnu's manifest, with no .node beside it.
+    const dir = mkdtempSync(join(tmpdir(), 'neurite-install-guard-'));
+    try {
+      cpSync(join(repoRoot, 'packages/backend-native/npm/linux-arm64-gnu/package.json'), join(dir, 'package.json'));
+      const res = spawnSync(process.execPath, [join(repoRoot, 'scripts/pack-guard.mjs')], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, npm_config_user_agent: 'pnpm/12.21.0 npm/? node/v20' },
+      });
+      assert.equal(res.status, 1);
+      assert.match(res.stderr, /neurite\.linux-arm64-gnu\.node is missing.*`pnpm release --targets linux-arm64-gnu`/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('pnpm pack gives a tarball that npm installs', () => {
+    const out = mkdtempSync(join(tmpdir(), 'neurite-install-pnpm-pack-'));
+    try {
+      execFileSync('pnpm', ['pack', '--pack-destination', out], { cwd: packageDir('losses'), stdio: 'ignore' });
+      const [file] = readdirSync(out);
+      const project = createProject('pnpm-pack', [join(out, file)]);
+      try {
+        project.write('x.mjs', "import { meanSquaredErrorValue } from '@neurite/losses'; console.log(typeof meanSquaredErrorValue);\n");
+        assert.equal(check(project.node('x.mjs'), 'node x.mjs').stdout.trim(), 'function');
+      } finally {
+        project.remove();
+      }
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });

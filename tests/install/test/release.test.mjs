@@ -9,14 +9,19 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { PACKAGES, readJson, repoRoot } from './lib/pack.mjs';
+import { LIBRARIES as PACKAGES, readJson, repoRoot } from './lib/release.mjs';
 
 const major = (v) => Number(v.split('.')[0]);
 const minor = (v) => Number(v.split('.')[1]);
 
+/** Every folder of pnpm-workspace.yaml (one level of globs, as it uses). */
 function workspaceDirs() {
-  const dirs = ['bench', 'examples'];
-  for (const group of ['packages', 'apps', 'tests']) for (const d of readdirSync(join(repoRoot, group))) dirs.push(`${group}/${d}`);
+  const globs = readFileSync(join(repoRoot, 'pnpm-workspace.yaml'), 'utf8').matchAll(/^\s+-\s+(\S+)$/gm);
+  const dirs = [];
+  for (const [, glob] of globs) {
+    if (!glob.endsWith('/*')) dirs.push(glob);
+    else for (const d of readdirSync(join(repoRoot, glob.slice(0, -2)))) dirs.push(`${glob.slice(0, -2)}/${d}`);
+  }
   return dirs.filter((d) => existsSync(join(repoRoot, d, 'package.json')));
 }
 
@@ -38,7 +43,7 @@ describe('changeset version (dry run on a copy)', () => {
     symlinkSync(join(repoRoot, 'node_modules'), join(copy, 'node_modules'));
     writeFileSync(
       join(copy, '.changeset/install-tests-sample.md'),
-      '---\n"@neurite/losses": patch\n---\n\nSample entry of the release dry run.\n',
+      '---\n"@neurite/losses": patch\n"@neurite/backend-native": patch\n---\n\nSample entry of the release dry run.\n',
     );
     const cli = join(repoRoot, 'node_modules/@changesets/cli/bin.js');
     res = spawnSync(process.execPath, [cli, 'version'], { cwd: copy, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
@@ -54,6 +59,18 @@ describe('changeset version (dry run on a copy)', () => {
     assert.match(changelog, new RegExp(`^# @neurite/losses\\n\\n## ${losses.replaceAll('.', '\\.')}\\n`));
     assert.match(changelog, /Sample entry of the release dry run\./);
     assert.ok(!existsSync(join(copy, '.changeset/install-tests-sample.md')), 'consumed changesets are deleted');
+  });
+
+  // The per-platform binaries are published at the main package's version (its
+  // optionalDependencies name that exact version): the `fixed` group of .changeset/config.json.
+  it('moves every per-platform binary package with @neurite/backend-native', () => {
+    const main = readJson(join(copy, 'packages/backend-native/package.json'));
+    assert.notEqual(main.version, before_['backend-native']);
+    for (const name of Object.keys(main.optionalDependencies)) {
+      const dir = name.replace('@neurite/backend-native-', 'packages/backend-native/npm/');
+      assert.equal(readJson(join(copy, dir, 'package.json')).version, main.version, name);
+      assert.equal(main.optionalDependencies[name], 'workspace:*', 'pnpm pack writes the version at release');
+    }
   });
 
   it('heads every new changelog with the package version, without unasked majors', () => {

@@ -1,5 +1,5 @@
-// @neurite/tensor installed alone from its tarball, as `npm i @neurite/tensor` would: the
-// README example and a smoke program on Node and on Deno (bare and npm: specifiers).
+// `npm i @neurite/tensor` alone, from the local registry: no dependencies; the README example
+// and a smoke program on Node and on Deno (bare and npm: specifiers).
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';

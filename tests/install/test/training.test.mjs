@@ -1,4 +1,5 @@
-// tensor + layers + losses + optimizers installed from their tarballs: a small network trains
+// The libraries together, `npm i @neurite/tensor @neurite/layers @neurite/losses
+// @neurite/optimizers @neurite/datasets` from the local registry: a small network trains
 // (cost goes down, the toy set is learned) on Node and Deno, and the READMEs' examples run.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -44,10 +45,16 @@ function checkTraining(res) {
 
 const readme = (pkg) => readmeExample(readFileSync(new URL(`../../../packages/${pkg}/README.md`, import.meta.url), 'utf8'));
 
-describe('tensor + layers + losses + optimizers', () => {
+describe('the libraries together: tensor, layers, losses, optimizers, datasets', () => {
   let project;
   before(() => {
-    project = createProject('core', ['@neurite/tensor', '@neurite/layers', '@neurite/losses', '@neurite/optimizers']);
+    project = createProject('libraries', [
+      '@neurite/tensor',
+      '@neurite/layers',
+      '@neurite/losses',
+      '@neurite/optimizers',
+      '@neurite/datasets',
+    ]);
     project.write('train.mjs', TRAIN);
     for (const pkg of ['layers', 'losses', 'optimizers']) project.write(`readme-${pkg}.mjs`, readme(pkg));
   });
@@ -63,19 +70,8 @@ describe('tensor + layers + losses + optimizers', () => {
     });
   }
 
-  // The layers README trains on the planar flower, so a reader installs @neurite/datasets too.
-  it('runs the @neurite/layers README example (with @neurite/datasets added) on Node and Deno', () => {
-    check(
-      project.spawn('npm', [
-        'install',
-        '--no-audit',
-        '--no-fund',
-        '--prefer-offline',
-        '--loglevel=error',
-        project.tarballs['@neurite/datasets'],
-      ]),
-      'npm install datasets',
-    );
+  // The layers README trains on the planar flower of @neurite/datasets.
+  it('runs the @neurite/layers README example on Node and Deno', () => {
     for (const res of [
       check(project.node('readme-layers.mjs'), 'node readme-layers.mjs'),
       check(project.deno('readme-layers.mjs'), 'deno run readme-layers.mjs'),

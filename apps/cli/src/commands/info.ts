@@ -32,6 +32,8 @@ export interface InfoReport {
   backend: { active: string; reason: string; registered: { name: string; priority: number }[]; failures: Record<string, string> };
   native: Record<string, unknown>;
   wasm: Record<string, unknown>;
+  /** This machine's platform, and the platforms that get a prebuilt native binary. */
+  platform: { name: string; native: boolean; prebuilt: Record<string, { gemm: string; requires: string }> };
   cpu: { model: string; threads: number };
   dtype: { default: string; why: string };
 }
@@ -47,12 +49,21 @@ export async function collectInfo(): Promise<InfoReport> {
     backend: { active: info.name, reason: info.reason, registered: info.registered, failures: info.failures },
     native: native ? await nativeDetails(native) : { loaded: false, problem: nativeLoadProblem() },
     wasm: wasm ? wasmDetails(wasm) : { loaded: false, problem: wasmLoadProblem() },
+    platform: platformReport(native),
     cpu: { model: cpus()[0]?.model?.trim() ?? 'unknown', threads: availableParallelism() },
     dtype: {
       default: 'float64',
       why: "the course's printed costs come from float64 numpy; --dtype float32 halves memory and is faster on native",
     },
   };
+}
+
+/** From @neurite/backend-native's own list (NATIVE_PLATFORMS), so the two cannot disagree. */
+function platformReport(native: Record<string, unknown> | null): InfoReport['platform'] {
+  const prebuilt = (native?.NATIVE_PLATFORMS ?? {}) as InfoReport['platform']['prebuilt'];
+  const triple = native?.platformTriple as ((proc: NodeJS.Process) => string) | undefined;
+  const name = triple ? triple(process) : `${process.platform}-${process.arch}`;
+  return { name, native: name in prebuilt, prebuilt };
 }
 
 /** Whatever the native package says about itself: BLAS provider, threads, SIMD. */
@@ -104,6 +115,16 @@ export function formatInfo(report: InfoReport): string {
   lines.push('', 'WebAssembly backend');
   for (const [key, value] of Object.entries(report.wasm))
     if (value !== undefined) lines.push(`  ${pad(key, 26)}${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
+  lines.push('', 'Platform');
+  const here = report.platform.prebuilt[report.platform.name];
+  lines.push(
+    here
+      ? `  ${report.platform.name}: native (GEMM ${here.gemm}; needs ${here.requires})`
+      : `  ${report.platform.name}: js (no prebuilt native binary for this platform)`,
+  );
+  const all = Object.keys(report.platform.prebuilt);
+  lines.push(`  native binaries: ${all.length ? all.join(', ') : 'unknown (@neurite/backend-native not installed)'}`);
+  lines.push('  elsewhere (macOS, Windows, other CPUs, browsers): wasm (@neurite/backend-wasm) when installed, else js');
   lines.push('', 'Machine');
   lines.push(`  ${pad('cpu', 26)}${report.cpu.model}`);
   lines.push(`  ${pad('threads', 26)}${report.cpu.threads}`);
