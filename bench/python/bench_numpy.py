@@ -62,6 +62,11 @@ def measure(np, spec, timing):
     step = prepare(np, spec)
     if step is None:
         return {"reason": f"n/a: the numpy runner has no '{spec['kind']}' workload"}
+    return time_step(step, timing)
+
+
+def time_step(step, timing):
+    """Warm up, then time single runs until measure.ts's stopping rule; the median in ms."""
     warm_start = time.perf_counter()
     i = 0
     while i < timing["warmup"] or time.perf_counter() - warm_start < timing["warmupSeconds"]:

@@ -4,10 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { IsolatedRunner } from './isolate.ts';
 import { fullTiming, quickTiming } from './measure.ts';
-import { legend, table, trainingTables } from './report.ts';
+import { legend, rssTable, table, trainingTables } from './report.ts';
 import { runners } from './runners/index.ts';
 import { useRealCatData } from './train/real-data.ts';
-import { isTraining, workloads } from './workloads.ts';
+import { isIsolated, isTraining, workloads } from './workloads.ts';
 
 /*
  * Usage: pnpm --filter @neurite/bench bench [--quick] [--only <substring>] [--runners js,numpy] [--real-data]
@@ -26,7 +26,7 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  console.log('bench [--quick] [--only <substring> ...] [--runners js,js-1t,native,tfjs-cpu,tfjs-wasm,numpy] [--real-data]');
+  console.log('bench [--quick] [--only <substring> ...] [--runners js,js-1t,native,tfjs-cpu,tfjs-wasm,numpy,torch] [--real-data]');
   console.log(`workloads:\n${workloads.map((w) => `  ${w.id}  ${w.title}`).join('\n')}`);
   process.exit(0);
 }
@@ -58,14 +58,14 @@ const started = await Promise.all(chosen.map((entry) => IsolatedRunner.start(ent
 for (const r of started) if (r.report.skipped) log(`${r.report.name}: column skipped: ${r.report.skipped}`);
 const active = started.filter((r) => !r.report.skipped);
 // Workload-major: the cells of one row are measured close together in time (see isolate.ts).
-for (const w of selected.filter((w) => !isTraining(w))) {
+for (const w of selected.filter((w) => !isIsolated(w))) {
   log(w.title);
   for (const r of active) await r.run(w, timing);
 }
 await Promise.all(started.map((r) => r.stop()));
-// Training: a fresh child per (workload, runner), one at a time, so each child's peak RSS is
-// that workload's alone and no other child competes for the two cores.
-for (const w of selected.filter(isTraining)) {
+// Training and convolutions: a fresh child per (workload, runner), one at a time, so each child's
+// peak RSS is that workload's alone and no other child competes for the two cores.
+for (const w of selected.filter(isIsolated)) {
   log(w.title);
   for (const r of active) {
     const child = await IsolatedRunner.start(chosen.find((e) => e.name === r.report.name) as (typeof chosen)[number]);
@@ -86,11 +86,13 @@ const load = `1-min load average ${loadAtStart.toFixed(1)} at start, ${os.loadav
 const data = values['real-data'] ? "training on the course's cat images (--real-data)" : 'training on seeded random data';
 const mode = `${values.quick ? 'quick (fewer repeats: smoke test, not numbers to quote)' : 'full'}; ${data}; ${load}`;
 const micro = selected.filter((w) => !isTraining(w));
+const convs = selected.filter((w) => w.spec.kind === 'conv');
 const training = selected.filter(isTraining);
 const markdown = [
   '# Neurite benchmark',
   '',
   ...(micro.length ? [table(micro, results), ''] : []),
+  ...(convs.length ? [rssTable(convs, results), ''] : []),
   ...(training.length ? [trainingTables(training, results), ''] : []),
   legend(results, only.length ? `${mode}, --only ${only.join(' ')}` : mode),
   ...(failures.length ? ['', '## Failures', '', ...failures.map((f) => `- ${f}`)] : []),

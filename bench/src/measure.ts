@@ -80,7 +80,13 @@ export const quickTiming: Timing = {
 };
 
 /** A measured cell, or why there is none ("n/a: ..."). For training, medianMs is per iteration and runs counts windows. */
-export type Cell = { ok: true; medianMs: number; runs: number; train?: TrainStats } | { ok: false; reason: string };
+export type Cell = { ok: true; medianMs: number; runs: number; train?: TrainStats; rss?: RssStats } | { ok: false; reason: string };
+
+/** A fresh child's peak resident set (KB) after the workload, and before its inputs existed. */
+export interface RssStats {
+  peakKB: number;
+  startKB: number;
+}
 
 export interface TrainStats {
   /** Iterations per timed window. */

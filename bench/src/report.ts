@@ -115,6 +115,24 @@ export function trainingTables(workloads: readonly Workload[], results: Results)
   ].join('\n');
 }
 
+/** Peak RSS of the convolution workloads, each measured in a fresh child process. */
+export function rssTable(workloads: readonly Workload[], results: Results): string {
+  const active = results.filter((r) => !r.skipped);
+  const mb = (kb: number) => (kb / 1024).toFixed(0);
+  const rows = workloads.map((w) => [
+    w.title,
+    ...active.map((r) => {
+      const c = r.cells.get(w.id);
+      return c?.ok && c.rss ? `${mb(c.rss.peakKB)} MB (+${mb(c.rss.peakKB - c.rss.startKB)})` : c?.ok ? '–' : 'n/a';
+    }),
+  ]);
+  return [
+    "Convolutions: peak RSS of the runner's process (a fresh child per workload; in parentheses: above its peak before the workload built its inputs).",
+    '',
+    mdTable(['workload', ...active.map((r) => `${r.name} peak RSS`)], rows),
+  ].join('\n');
+}
+
 function pairs(runners: Results): [RunnerReport, RunnerReport][] {
   const ours = runners.filter((r) => r.neurite);
   const peers = runners.filter((r) => !r.neurite);

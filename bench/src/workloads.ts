@@ -57,7 +57,24 @@ export type TrainData =
   | { source: 'planar' }
   | { source: 'files'; X: string; Y: string; description: string };
 
-export type WorkloadSpec = GemmSpec | ElementwiseSpec | TrainSpec;
+/**
+ * One 2-D convolution in the course's layout: x (m, H, W, C) with F filters f x f, stride 1,
+ * 'same' padding. `forward` times Z = conv2d(x, W); `backward` times both gradients from dZ,
+ * dA_prev and dW (what a training step needs; no bias).
+ */
+export interface ConvSpec {
+  kind: 'conv';
+  dtype: 'float32';
+  pass: 'forward' | 'backward';
+  m: number;
+  H: number;
+  W: number;
+  C: number;
+  F: number;
+  f: number;
+}
+
+export type WorkloadSpec = GemmSpec | ElementwiseSpec | TrainSpec | ConvSpec;
 
 export interface Workload {
   /** Stable key, also what `--only` matches against (with the title). */
@@ -84,8 +101,28 @@ export const workloads: readonly Workload[] = [
     spec: { kind: 'elementwise', op: 'sigmoid', dtype: 'float32', size: 1 << 20 },
   },
   { id: 'add-float32-1M', title: 'add f32, 1M + 1M elements', spec: { kind: 'elementwise', op: 'add', dtype: 'float32', size: 1 << 20 } },
+  ...convWorkloads(),
   ...trainingWorkloads(),
 ];
+
+function convWorkloads(): Workload[] {
+  const shapes: [string, Omit<ConvSpec, 'kind' | 'dtype' | 'pass'>][] = [
+    ['(64, 28, 28, 1) -> 32 filters 3x3', { m: 64, H: 28, W: 28, C: 1, F: 32, f: 3 }],
+    ['(64, 14, 14, 32) -> 64 filters 3x3', { m: 64, H: 14, W: 14, C: 32, F: 64, f: 3 }],
+  ];
+  return shapes.flatMap(([title, shape]) =>
+    (['forward', 'backward'] as const).map((pass) => ({
+      id: `conv-${pass}-${shape.m}x${shape.H}x${shape.W}x${shape.C}-${shape.F}f${shape.f}`,
+      title: `conv2d ${pass === 'forward' ? 'forward' : 'backward (dA_prev and dW)'} f32 ${title}, same`,
+      spec: { kind: 'conv', dtype: 'float32', pass, ...shape },
+    })),
+  );
+}
+
+/** Workloads that run in a fresh child process each, for their peak RSS. */
+export function isIsolated(w: Workload): boolean {
+  return w.spec.kind === 'train' || w.spec.kind === 'conv';
+}
 
 function trainingWorkloads(): Workload[] {
   // The cat set's shape: 209 images of 64x64x3 pixels, 72 of them cats (the course's balance).
@@ -159,6 +196,11 @@ export function rate(spec: WorkloadSpec, ms: number): Rate | undefined {
       return { value: (2 * spec.M * spec.N * spec.K) / (ms * 1e6), unit: 'GFLOPS' };
     case 'elementwise':
       return { value: spec.size / (ms * 1e3), unit: 'M elem/s' };
+    case 'conv': {
+      // Multiply-adds of one convolution ('same', stride 1: every output position sees f·f·C taps); backward does two.
+      const macs = spec.m * spec.H * spec.W * spec.F * spec.f * spec.f * spec.C;
+      return { value: ((spec.pass === 'forward' ? 2 : 4) * macs) / (ms * 1e6), unit: 'GFLOPS' };
+    }
     case 'train':
       return undefined;
   }

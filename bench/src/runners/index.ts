@@ -21,4 +21,5 @@ export const runners: readonly RunnerEntry[] = [
   { name: 'tfjs-cpu', load: async () => (await import('./tfjs-cpu.ts')).tfjsCpuRunner },
   { name: 'tfjs-wasm', load: async () => (await import('./tfjs-wasm.ts')).tfjsWasmRunner },
   { name: 'numpy', load: async () => (await import('./numpy.ts')).numpyRunner },
+  { name: 'torch', load: async () => (await import('./torch.ts')).torchRunner },
 ];

@@ -1,4 +1,4 @@
-import { add, matmul, setBackend, sigmoid, type Tensor, tensor } from '@neurite/tensor';
+import { add, conv2d, conv2dBackpropFilter, conv2dBackpropInput, matmul, setBackend, sigmoid, type Tensor, tensor } from '@neurite/tensor';
 import { neuriteTrainer } from '../train/neurite.ts';
 import { randomData, type Workload } from '../workloads.ts';
 
@@ -22,6 +22,16 @@ export function prepareNeurite(backend: string, w: Workload) {
       const x = make(s.size, 3, [s.size]);
       const y = make(s.size, 4, [s.size]);
       return { step: s.op === 'sigmoid' ? () => sigmoid(x) : () => add(x, y) };
+    }
+    case 'conv': {
+      const xShape = [s.m, s.H, s.W, s.C];
+      const wShape = [s.f, s.f, s.C, s.F];
+      const x = make(s.m * s.H * s.W * s.C, 5, xShape);
+      const W = make(s.f * s.f * s.C * s.F, 6, wShape);
+      const options = { padding: 'same' } as const;
+      if (s.pass === 'forward') return { step: () => conv2d(x, W, options) };
+      const dZ = make(s.m * s.H * s.W * s.F, 7, [s.m, s.H, s.W, s.F]);
+      return { step: () => [conv2dBackpropInput(dZ, W, xShape, options), conv2dBackpropFilter(x, dZ, wShape, options)] };
     }
   }
 }

@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Cell, Timing, TrainStats } from '../measure.ts';
 import type { Workload } from '../workloads.ts';
+import { callPython } from './python-child.ts';
 import type { Runner } from './types.ts';
 
 /*
@@ -19,28 +19,7 @@ interface Reply {
   results?: Record<string, { medianMs: number; runs: number; train?: TrainStats } | { reason: string }>;
 }
 
-function call(input: object): Promise<Reply> {
-  return new Promise((resolve) => {
-    const child = spawn(python, [script], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
-    child.on('error', (e) => resolve({ error: `cannot start ${python}: ${e.message}` }));
-    child.on('close', (code) => {
-      try {
-        resolve(JSON.parse(out) as Reply);
-      } catch {
-        resolve({ error: `${python} ${script} exited with ${code}: ${(err || out).trim().split('\n').slice(-3).join(' / ')}` });
-      }
-    });
-    child.stdin.end(JSON.stringify(input));
-  });
-}
+const call = (input: object) => callPython<Reply>(python, script, input);
 
 let versions: Reply | undefined;
 

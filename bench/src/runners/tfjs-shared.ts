@@ -34,7 +34,7 @@ function prepare(backend: string, w: Workload): Prepared {
   const make = (size: number, seed: number, shape: number[]): tf.Tensor =>
     tf.tensor(Float32Array.from(randomData(size, seed)), shape, 'float32');
   const inputs: tf.Tensor[] = [];
-  let op: () => tf.Tensor;
+  let op: () => tf.Tensor | tf.Tensor[];
   switch (s.kind) {
     case 'gemm': {
       const a = make(s.M * s.K, 1, s.transA ? [s.K, s.M] : [s.M, s.K]);
@@ -50,12 +50,32 @@ function prepare(backend: string, w: Workload): Prepared {
       op = s.op === 'sigmoid' ? () => tf.sigmoid(x) : () => tf.add(x, y);
       break;
     }
+    case 'conv': {
+      // NHWC and HWIO, the course's layout and TensorFlow's default.
+      const xShape: [number, number, number, number] = [s.m, s.H, s.W, s.C];
+      const wShape: [number, number, number, number] = [s.f, s.f, s.C, s.F];
+      const x = make(s.m * s.H * s.W * s.C, 5, xShape) as tf.Tensor4D;
+      const W = make(s.f * s.f * s.C * s.F, 6, wShape) as tf.Tensor4D;
+      const dZ = make(s.m * s.H * s.W * s.F, 7, [s.m, s.H, s.W, s.F]) as tf.Tensor4D;
+      inputs.push(x, W, dZ);
+      // The kernels tfjs's own conv2d gradient runs (tfjs-core registers no gradients by itself).
+      const attrs = { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined, dilations: [1, 1] };
+      const run = (name: string, ins: Record<string, tf.Tensor>, extra: object) =>
+        tf.engine().runKernel(name, ins as unknown as tf.NamedTensorMap, { ...attrs, ...extra } as unknown as tf.NamedAttrMap) as tf.Tensor;
+      op =
+        s.pass === 'forward'
+          ? () => tf.conv2d(x, W, 1, 'same')
+          : () => [run('Conv2DBackpropInput', { dy: dZ, filter: W }, { inputShape: xShape }), run('Conv2DBackpropFilter', { x, dy: dZ }, { filterShape: wShape })];
+      break;
+    }
   }
   return {
     step: () => {
-      const out = op();
-      out.dataSync();
-      out.dispose();
+      const result = op();
+      for (const out of Array.isArray(result) ? result : [result]) {
+        out.dataSync();
+        out.dispose();
+      }
     },
     dispose: () => tf.dispose(inputs),
   };

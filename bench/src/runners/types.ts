@@ -58,7 +58,10 @@ export function inProcess(r: InProcessRunner): Runner {
             const { windowIterations, iterationsRun, costs, ...timed } = await timeTraining(prepared.iterate, timing.train);
             const peakRssKB = process.resourceUsage().maxRSS;
             cell = { ok: true, ...timed, train: { windowIterations, iterationsRun, peakRssKB, startRssKB, costs } };
-          } else cell = await timeIt(prepared.step, timing);
+          } else {
+            cell = await timeIt(prepared.step, timing);
+            if (cell.ok && w.spec.kind === 'conv') cell.rss = { peakKB: process.resourceUsage().maxRSS, startKB: startRssKB };
+          }
           cells.set(w.id, cell);
           if (cell.ok) log(`  ${r.name.padEnd(10)} ${w.title}: ${cell.medianMs.toFixed(3)} ms (median of ${cell.runs})`);
         } catch (error) {

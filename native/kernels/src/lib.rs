@@ -9,6 +9,7 @@
 #[cfg(test)]
 mod boundaries;
 pub mod check;
+pub mod conv;
 pub mod elementwise;
 pub mod fused;
 pub mod gemm;

@@ -12,6 +12,7 @@ use arrays::{disjoint, Arr, Float};
 use napi::{Error, Status};
 use napi_derive::napi;
 use neurite_kernels::check::{self, KernelError};
+use neurite_kernels::conv::{self, Conv2d, PoolMode};
 use neurite_kernels::elementwise::{self, BinaryOp, UnaryOp};
 use neurite_kernels::fused::{self, Activation, AdamStep};
 use neurite_kernels::gemm::{self, Gemm};
@@ -322,6 +323,70 @@ pub fn linear(
         disjoint(op, &[("out", &out)], &[("W", &W), ("A", &A), ("b", bias)])?;
         let has_bias = b.is_some();
         typed!(op, dt, read [W, A, bias], write [out], fused::linear(W, n, k, A, m, has_bias.then_some(bias), act, alpha, out))
+    })
+}
+
+/// out = conv(x, W) (+ bias): images (m, H, W, C), filters (f_h, f_w, C, F); `geometry` holds
+/// the 17 numbers of neurite_kernels::conv::FIELDS.
+#[napi(js_name = "conv2d")]
+pub fn conv2d(x: Arr, W: Arr, bias: Option<Arr>, geometry: Vec<f64>, out: Arr) -> napi::Result<()> {
+    guard(|| {
+        let op = "conv2d";
+        let g = Conv2d::from_numbers(op, &geometry)?;
+        let dt = out.float(op, "out")?;
+        let none = Arr::empty(out.kind);
+        let b = bias.as_ref().unwrap_or(&none);
+        disjoint(op, &[("out", &out)], &[("x", &x), ("W", &W), ("bias", b)])?;
+        let has_bias = bias.is_some();
+        typed!(op, dt, read [x, W, b], write [out], conv::conv2d(x, W, has_bias.then_some(b), &g, out))
+    })
+}
+
+#[napi(js_name = "conv2dBackpropInput")]
+pub fn conv2d_backprop_input(dZ: Arr, W: Arr, geometry: Vec<f64>, out: Arr) -> napi::Result<()> {
+    guard(|| {
+        let op = "conv2dBackpropInput";
+        let g = Conv2d::from_numbers(op, &geometry)?;
+        let dt = out.float(op, "out")?;
+        disjoint(op, &[("out", &out)], &[("dZ", &dZ), ("W", &W)])?;
+        typed!(op, dt, read [dZ, W], write [out], conv::conv2d_backprop_input(dZ, W, &g, out))
+    })
+}
+
+#[napi(js_name = "conv2dBackpropFilter")]
+pub fn conv2d_backprop_filter(x: Arr, dZ: Arr, geometry: Vec<f64>, out: Arr) -> napi::Result<()> {
+    guard(|| {
+        let op = "conv2dBackpropFilter";
+        let g = Conv2d::from_numbers(op, &geometry)?;
+        let dt = out.float(op, "out")?;
+        disjoint(op, &[("out", &out)], &[("x", &x), ("dZ", &dZ)])?;
+        typed!(op, dt, read [x, dZ], write [out], conv::conv2d_backprop_filter(x, dZ, &g, out))
+    })
+}
+
+/// Max ('max') or average ('avg') pooling; `geometry` as for conv2d (outC = inC, no dilation).
+#[napi(js_name = "pool2d")]
+pub fn pool2d(mode: String, x: Arr, geometry: Vec<f64>, countPad: bool, out: Arr) -> napi::Result<()> {
+    guard(|| {
+        let op = "pool2d";
+        let mode = PoolMode::parse(op, &mode)?;
+        let g = Conv2d::from_numbers(op, &geometry)?;
+        let dt = out.float(op, "out")?;
+        disjoint(op, &[("out", &out)], &[("x", &x)])?;
+        typed!(op, dt, read [x], write [out], conv::pool2d(mode, x, &g, countPad, out))
+    })
+}
+
+/// pool2d's gradient; x is read only by max pooling (pass an empty array for average pooling).
+#[napi(js_name = "pool2dBackward")]
+pub fn pool2d_backward(mode: String, dA: Arr, x: Arr, geometry: Vec<f64>, countPad: bool, out: Arr) -> napi::Result<()> {
+    guard(|| {
+        let op = "pool2dBackward";
+        let mode = PoolMode::parse(op, &mode)?;
+        let g = Conv2d::from_numbers(op, &geometry)?;
+        let dt = out.float(op, "out")?;
+        disjoint(op, &[("out", &out)], &[("dA", &dA), ("x", &x)])?;
+        typed!(op, dt, read [dA, x], write [out], conv::pool2d_backward(mode, dA, x, &g, countPad, out))
     })
 }
 

@@ -1,4 +1,4 @@
-import { BackendError, type BackendImpl, jsBackend, NeuriteError, ValueError } from '@neurite/tensor';
+import { BackendError, type BackendImpl, type Conv2dGeometry, jsBackend, NeuriteError, type Pool2dGeometry, ValueError } from '@neurite/tensor';
 import type { NativeBinding } from './binding.ts';
 
 /**
@@ -33,6 +33,32 @@ export interface Crossover {
 export const ALWAYS_NATIVE: Readonly<Crossover> = { binary: 0, transcendental: 0, cheap: 0, reduce: 0, gemm: 0, optimizer: 0 };
 
 const TRANSCENDENTAL = new Set(['exp', 'log', 'sigmoid', 'tanh', 'sqrt']);
+
+/** A convolution's or pool's geometry in the order native/kernels/src/conv.rs FIELDS reads it. */
+export function geometryOf(g: Conv2dGeometry | Pool2dGeometry): number[] {
+  const c = g as Partial<Conv2dGeometry> & Pool2dGeometry;
+  return [
+    g.m,
+    g.inH,
+    g.inW,
+    g.inC,
+    g.fH,
+    g.fW,
+    c.outC ?? g.inC,
+    g.outH,
+    g.outW,
+    g.strideH,
+    g.strideW,
+    c.dilationH ?? 1,
+    c.dilationW ?? 1,
+    g.padTop,
+    g.padBottom,
+    g.padLeft,
+    g.padRight,
+  ];
+}
+
+const macs = (g: Conv2dGeometry) => g.m * g.outH * g.outW * g.outC * g.fH * g.fW * g.inC;
 
 export function createNativeBackend(native: NativeBinding, small: Readonly<Crossover> = SMALL, name = 'native'): BackendImpl {
   let gemmProblem = gemmEnvProblem(native);
@@ -100,6 +126,31 @@ export function createNativeBackend(native: NativeBinding, small: Readonly<Cross
       if (n * m * k < small.gemm) jsBackend.linear(W, A, b, act, alpha, out);
       else native.linear(W.data, n, k, A.data, m, b ? b.data : null, act, alpha, out);
     },
+    conv2d(x, W, bias, g, out) {
+      checkGemm();
+      if (macs(g) < small.gemm) jsBackend.conv2d(x, W, bias, g, out);
+      else native.conv2d(x.data, W.data, bias ? bias.data : null, geometryOf(g), out);
+    },
+    conv2dBackpropInput(dZ, W, g, out) {
+      checkGemm();
+      if (macs(g) < small.gemm) jsBackend.conv2dBackpropInput(dZ, W, g, out);
+      else native.conv2dBackpropInput(dZ.data, W.data, geometryOf(g), out);
+    },
+    conv2dBackpropFilter(x, dZ, g, out) {
+      checkGemm();
+      if (macs(g) < small.gemm) jsBackend.conv2dBackpropFilter(x, dZ, g, out);
+      else native.conv2dBackpropFilter(x.data, dZ.data, geometryOf(g), out);
+    },
+    pool2d(mode, x, g, out) {
+      if (out.length < small.cheap) jsBackend.pool2d(mode, x, g, out);
+      else native.pool2d(mode, x.data, geometryOf(g), g.countPad, out);
+    },
+    pool2dBackward(mode, dA, x, g, out) {
+      if (out.length < small.cheap) jsBackend.pool2dBackward(mode, dA, x, g, out);
+      else native.pool2dBackward(mode, dA.data, x.data, geometryOf(g), g.countPad, out);
+    },
+    // Padding only moves memory, like the layout ops above.
+    pad: jsBackend.pad,
     sgdUpdate(param, grad, lr) {
       if (param.length < small.optimizer) jsBackend.sgdUpdate(param, grad, lr);
       else native.sgdUpdate(param, grad, lr);

@@ -54,6 +54,12 @@ export interface NativeBinding {
     alpha: number,
     out: NativeArray,
   ): void;
+  /** geometry: the 17 numbers of `geometryOf` (native/kernels/src/conv.rs FIELDS). */
+  conv2d(x: NativeArray, W: NativeArray, bias: NativeArray | null, geometry: readonly number[], out: NativeArray): void;
+  conv2dBackpropInput(dZ: NativeArray, W: NativeArray, geometry: readonly number[], out: NativeArray): void;
+  conv2dBackpropFilter(x: NativeArray, dZ: NativeArray, geometry: readonly number[], out: NativeArray): void;
+  pool2d(mode: string, x: NativeArray, geometry: readonly number[], countPad: boolean, out: NativeArray): void;
+  pool2dBackward(mode: string, dA: NativeArray, x: NativeArray, geometry: readonly number[], countPad: boolean, out: NativeArray): void;
   sgdUpdate(param: NativeArray, grad: NativeArray, lr: number): void;
   adamUpdate(
     param: NativeArray,
@@ -86,6 +92,11 @@ const FUNCTIONS: (keyof NativeBinding)[] = [
   'softmax',
   'activationBackward',
   'linear',
+  'conv2d',
+  'conv2dBackpropInput',
+  'conv2dBackpropFilter',
+  'pool2d',
+  'pool2dBackward',
   'sgdUpdate',
   'adamUpdate',
   'gemmProvider',

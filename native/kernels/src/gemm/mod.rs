@@ -62,7 +62,7 @@ impl GemmScalar for f64 {
     }
 }
 
-pub static PURE: pure::PureRust = pure::PureRust;
+pub static PURE: pure::PureRust = pure::PureRust { parallel: true };
 #[cfg(neurite_openblas)]
 pub static OPENBLAS: openblas::OpenBlas = openblas::OpenBlas;
 #[cfg(neurite_openblas)]
@@ -239,6 +239,41 @@ pub fn gemm_with<T: GemmScalar>(
 pub fn gemm<T: GemmScalar>(g: &Gemm, a: &[T], b: &[T], c: &mut [T]) -> Result<()> {
     gemm_with(default_provider()?, g, a, b, c)
 }
+
+/// Runs `f`, in which kernels call [`gemm_serial`] from their own rayon tasks (one block of
+/// the work per core, e.g. the convolutions): OpenBLAS is held to one thread meanwhile.
+pub fn serial_region<R>(f: impl FnOnce() -> R) -> R {
+    #[cfg(neurite_openblas)]
+    {
+        openblas::single_threaded(f)
+    }
+    #[cfg(not(neurite_openblas))]
+    {
+        f()
+    }
+}
+
+/// C = alpha·op(A)·op(B) + beta·C on the calling thread, for operands the caller sized itself
+/// (panics on a length mismatch, which is a bug in the caller). Inside [`serial_region`] only:
+/// OpenBLAS where linked (unless NEURITE_GEMM=pure), else the gemm crate without its threads.
+pub fn gemm_serial<T: GemmScalar>(g: &Gemm, a: &[T], b: &[T], c: &mut [T]) {
+    validate(g, a.len(), b.len(), c.len()).expect("gemm_serial: operands sized by the caller");
+    if g.m == 0 || g.n == 0 {
+        return;
+    }
+    if g.k == 0 || g.alpha == 0.0 {
+        let beta = T::from_f64(g.beta);
+        c.iter_mut().for_each(|v| *v = if g.beta == 0.0 { T::ZERO } else { *v * beta });
+        return;
+    }
+    #[cfg(neurite_openblas)]
+    if default_provider().name() != "pure" {
+        return T::call(&OPENBLAS, g, a, b, c);
+    }
+    T::call(&PURE_SERIAL, g, a, b, c)
+}
+
+static PURE_SERIAL: pure::PureRust = pure::PureRust { parallel: false };
 
 #[cfg(test)]
 mod tests;

@@ -2,12 +2,15 @@ use super::{Gemm, GemmProvider};
 use gemm::Parallelism;
 
 /// The pure-Rust `gemm` crate: its own run-time dispatch picks AVX2/FMA/AVX-512 kernels.
-pub struct PureRust;
+/// `parallel: false` keeps every product on the calling thread (for kernels that split their own work).
+pub struct PureRust {
+    pub parallel: bool,
+}
 
 /// Below this many multiply-adds a thread hand-off costs more than it saves.
 const PARALLEL_FLOPS: usize = 1 << 17;
 
-fn run<T: 'static + Copy>(g: &Gemm, a: &[T], b: &[T], c: &mut [T], alpha: T, beta: T) {
+fn run<T: 'static + Copy>(g: &Gemm, a: &[T], b: &[T], c: &mut [T], alpha: T, beta: T, parallel: bool) {
     let (m, n, k) = (g.m, g.n, g.k);
     // Strides in elements: (row stride, column stride) of the logical op(A) and op(B).
     let (a_rs, a_cs) = if g.trans_a {
@@ -20,7 +23,7 @@ fn run<T: 'static + Copy>(g: &Gemm, a: &[T], b: &[T], c: &mut [T], alpha: T, bet
     } else {
         (n as isize, 1)
     };
-    let par = if m * n * k >= PARALLEL_FLOPS {
+    let par = if parallel && m * n * k >= PARALLEL_FLOPS {
         Parallelism::Rayon(0)
     } else {
         Parallelism::None
@@ -58,9 +61,9 @@ impl GemmProvider for PureRust {
         "pure"
     }
     fn sgemm(&self, g: &Gemm, a: &[f32], b: &[f32], c: &mut [f32]) {
-        run(g, a, b, c, g.alpha as f32, g.beta as f32)
+        run(g, a, b, c, g.alpha as f32, g.beta as f32, self.parallel)
     }
     fn dgemm(&self, g: &Gemm, a: &[f64], b: &[f64], c: &mut [f64]) {
-        run(g, a, b, c, g.alpha, g.beta)
+        run(g, a, b, c, g.alpha, g.beta, self.parallel)
     }
 }
