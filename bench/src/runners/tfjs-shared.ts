@@ -51,6 +51,9 @@ function prepare(backend: string, w: Workload): Prepared {
       break;
     }
     case 'conv': {
+      if (s.pass === 'backward' && !tf.getKernel('Conv2DBackpropFilter', backend)) {
+        return `n/a: TensorFlow.js ${tf.version_core} registers no Conv2DBackpropFilter kernel for its ${backend} backend`;
+      }
       // NHWC and HWIO, the course's layout and TensorFlow's default.
       const xShape: [number, number, number, number] = [s.m, s.H, s.W, s.C];
       const wShape: [number, number, number, number] = [s.f, s.f, s.C, s.F];
@@ -65,7 +68,10 @@ function prepare(backend: string, w: Workload): Prepared {
       op =
         s.pass === 'forward'
           ? () => tf.conv2d(x, W, 1, 'same')
-          : () => [run('Conv2DBackpropInput', { dy: dZ, filter: W }, { inputShape: xShape }), run('Conv2DBackpropFilter', { x, dy: dZ }, { filterShape: wShape })];
+          : () => [
+              run('Conv2DBackpropInput', { dy: dZ, filter: W }, { inputShape: xShape }),
+              run('Conv2DBackpropFilter', { x, dy: dZ }, { filterShape: wShape }),
+            ];
       break;
     }
   }

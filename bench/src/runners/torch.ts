@@ -35,7 +35,9 @@ export const torchRunner: Runner = {
     return versions.error;
   },
   async describeEnvironment() {
-    return versions?.torch ? [`torch ${versions.torch}, ${versions.threads} threads, oneDNN ${versions.mkldnn ? 'on' : 'off'}, ${python}`] : [];
+    return versions?.torch
+      ? [`torch ${versions.torch}, ${versions.threads} threads, oneDNN ${versions.mkldnn ? 'on' : 'off'}, ${python}`]
+      : [];
   },
   async run(workloads: readonly Workload[], timing: Timing, log) {
     const reply = await callPython<Reply>(python, script, { workloads, timing });
