@@ -220,6 +220,7 @@ pub fn conv2d<T: GemmScalar>(x: &[T], w: &[T], bias: Option<&[T]>, g: &Conv2d, o
     if let Some(b) = bias {
         check::len("conv2d", "bias", b.len(), n)?;
     }
+    let p = gemm::serial_provider()?;
     if out.is_empty() {
         return Ok(());
     }
@@ -228,7 +229,7 @@ pub fn conv2d<T: GemmScalar>(x: &[T], w: &[T], bias: Option<&[T]>, g: &Conv2d, o
             let rows = z.len() / n;
             let mut cols = vec![T::ZERO; rows * k];
             im2col(x, g, i * CHUNK_ROWS, rows, &mut cols);
-            gemm::gemm_serial(&product(false, false, rows, n, k, 0.0), &cols, w, z);
+            gemm::gemm_serial(p, &product(false, false, rows, n, k, 0.0), &cols, w, z);
             if let Some(b) = bias {
                 for zr in z.chunks_exact_mut(n) {
                     for (v, &bv) in zr.iter_mut().zip(b) {
@@ -247,6 +248,7 @@ pub fn conv2d_backprop_filter<T: GemmScalar>(x: &[T], dz: &[T], g: &Conv2d, out:
     check::len("conv2dBackpropFilter", "x", x.len(), g.x_len())?;
     check::len("conv2dBackpropFilter", "dZ", dz.len(), rows * n)?;
     check::len("conv2dBackpropFilter", "out", out.len(), k * n)?;
+    let p = gemm::serial_provider()?;
     if rows == 0 || out.is_empty() {
         out.fill(T::ZERO);
         return Ok(());
@@ -261,7 +263,7 @@ pub fn conv2d_backprop_filter<T: GemmScalar>(x: &[T], dz: &[T], g: &Conv2d, out:
             let rows_here = CHUNK_ROWS.min(rows - r0);
             im2col(x, g, r0, rows_here, &mut cols);
             let d = &dz[r0 * n..(r0 + rows_here) * n];
-            gemm::gemm_serial(&product(true, false, k, n, rows_here, 1.0), &cols[..rows_here * k], d, acc);
+            gemm::gemm_serial(p, &product(true, false, k, n, rows_here, 1.0), &cols[..rows_here * k], d, acc);
         }
     };
     let partials: Vec<Vec<T>> = gemm::serial_region(|| {
@@ -276,8 +278,8 @@ pub fn conv2d_backprop_filter<T: GemmScalar>(x: &[T], dz: &[T], g: &Conv2d, out:
     });
     // Summed in part order, so the result does not depend on scheduling.
     out.copy_from_slice(&partials[0]);
-    for p in &partials[1..] {
-        for (o, &v) in out.iter_mut().zip(p) {
+    for part in &partials[1..] {
+        for (o, &v) in out.iter_mut().zip(part) {
             *o += v;
         }
     }
@@ -290,6 +292,7 @@ pub fn conv2d_backprop_input<T: GemmScalar>(dz: &[T], w: &[T], g: &Conv2d, out: 
     check::len("conv2dBackpropInput", "dZ", dz.len(), g.rows() * n)?;
     check::len("conv2dBackpropInput", "W", w.len(), k * n)?;
     check::len("conv2dBackpropInput", "out", out.len(), g.x_len())?;
+    let p = gemm::serial_provider()?;
     out.fill(T::ZERO);
     let image = g.image();
     if out.is_empty() || g.rows() == 0 {
@@ -307,7 +310,7 @@ pub fn conv2d_backprop_input<T: GemmScalar>(dz: &[T], w: &[T], g: &Conv2d, out: 
             while r0 < r_end {
                 let rows = CHUNK_ROWS.min(r_end - r0);
                 let d = &dz[r0 * n..(r0 + rows) * n];
-                gemm::gemm_serial(&product(false, true, rows, k, n, 0.0), d, w, &mut dcols[..rows * k]);
+                gemm::gemm_serial(p, &product(false, true, rows, k, n, 0.0), d, w, &mut dcols[..rows * k]);
                 col2im(&dcols, g, r0, rows, first, dx);
                 r0 += rows;
             }

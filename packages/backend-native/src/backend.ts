@@ -1,4 +1,12 @@
-import { BackendError, type BackendImpl, type Conv2dGeometry, jsBackend, NeuriteError, type Pool2dGeometry, ValueError } from '@neurite/tensor';
+import {
+  BackendError,
+  type BackendImpl,
+  type Conv2dGeometry,
+  jsBackend,
+  NeuriteError,
+  type Pool2dGeometry,
+  ValueError,
+} from '@neurite/tensor';
 import type { NativeBinding } from './binding.ts';
 
 /**

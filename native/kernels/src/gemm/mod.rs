@@ -253,10 +253,22 @@ pub fn serial_region<R>(f: impl FnOnce() -> R) -> R {
     }
 }
 
-/// C = alpha·op(A)·op(B) + beta·C on the calling thread, for operands the caller sized itself
-/// (panics on a length mismatch, which is a bug in the caller). Inside [`serial_region`] only:
-/// OpenBLAS where linked (unless NEURITE_GEMM=pure), else the gemm crate without its threads.
-pub fn gemm_serial<T: GemmScalar>(g: &Gemm, a: &[T], b: &[T], c: &mut [T]) {
+/// The provider [`gemm_serial`] runs: OpenBLAS where linked (unless the choice is the pure-Rust
+/// one), else the gemm crate without its threads. Errors as [`default_provider`] does.
+pub fn serial_provider() -> Result<&'static dyn GemmProvider> {
+    let chosen = default_provider()?;
+    #[cfg(neurite_openblas)]
+    if chosen.name() != "pure" {
+        return Ok(&OPENBLAS);
+    }
+    let _ = chosen;
+    Ok(&PURE_SERIAL)
+}
+
+/// C = alpha·op(A)·op(B) + beta·C on the calling thread with `provider` (from [`serial_provider`]),
+/// for operands the caller sized itself (a length mismatch is a bug in the caller: it panics).
+/// Inside [`serial_region`] only.
+pub fn gemm_serial<T: GemmScalar>(provider: &dyn GemmProvider, g: &Gemm, a: &[T], b: &[T], c: &mut [T]) {
     validate(g, a.len(), b.len(), c.len()).expect("gemm_serial: operands sized by the caller");
     if g.m == 0 || g.n == 0 {
         return;
@@ -266,11 +278,7 @@ pub fn gemm_serial<T: GemmScalar>(g: &Gemm, a: &[T], b: &[T], c: &mut [T]) {
         c.iter_mut().for_each(|v| *v = if g.beta == 0.0 { T::ZERO } else { *v * beta });
         return;
     }
-    #[cfg(neurite_openblas)]
-    if default_provider().name() != "pure" {
-        return T::call(&OPENBLAS, g, a, b, c);
-    }
-    T::call(&PURE_SERIAL, g, a, b, c)
+    T::call(provider, g, a, b, c)
 }
 
 static PURE_SERIAL: pure::PureRust = pure::PureRust { parallel: false };
