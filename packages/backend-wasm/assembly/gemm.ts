@@ -1,29 +1,38 @@
 /*
  * GEMM for f32 and f64 (one generic body, instantiated twice), BLIS-style: C = alpha·op(A)·op(B)
- * + beta·C computed as tiles of MR x NR by a micro-kernel that keeps its 10 accumulators in
- * registers. 5 x (2 vectors) is the largest tile that V8's ~15 usable SIMD registers hold
- * without spilling (10 accumulators, 2 vectors of the right operand, 1 broadcast).
+ * + beta·C computed as tiles of MR x NR by a micro-kernel that keeps its 8 accumulators in
+ * registers. V8's TurboFan issues every load of a loop step before the arithmetic, so all of a
+ * step's broadcasts are live at once: a 5 x (2 vectors) tile needs 10 accumulators + 2 vectors
+ * of Y + 5 broadcasts = 17 registers of x64's 15 usable and spilled three per step (seen with
+ * `node --print-wasm-code`); 4 x 8 needs 14 and does not, and ran 18% faster at 1024.
  *
  * The kernel multiplies a left operand X (read a scalar at a time and broadcast) by a right
  * operand Y (read two vectors of NR consecutive columns). C = op(A)·op(B) is computed either
  * as X = op(A), Y = op(B), or, when B is transposed, as Cᵀ = op(B)ᵀ·op(A)ᵀ, whichever lets Y be
  * read by rows; C is then written through its transposed strides. Y is packed into panels when
- * its rows are not contiguous or when many row panels reuse it; X is packed when many column
- * panels reuse it. Otherwise both are read in place: packing the cat net's 10 MB X costs as much
- * as the 20-row product it feeds.
+ * its rows are not contiguous or X has 8 rows or more (PACK_Y_ROWS); X is packed when many column
+ * panels reuse it. Products with fewer than MR rows of X or MR columns of Y go to gemv.ts.
  *
  * `part` of `parts` computes one contiguous range of whole tiles along the larger output side:
  * every element sums its k products in the same order (the same KC blocks) whatever the split,
  * so the bits do not depend on the thread count.
  */
+import { matrixTimesColumns, rowsTimesMatrix } from './gemv';
 import { packPanels, packPanelsContiguous } from './pack';
 
-export const MR: i32 = 5;
+export const MR: i32 = 4;
 export const KC: i32 = 256;
 export const MC: i32 = 120;
 export const NC: i32 = 1024;
 /** Above this many rows (or columns), an operand is packed because enough panels reuse it. */
 const REUSE = 64;
+/**
+ * From this many rows of X, Y is packed even when its rows are contiguous: reading a panel of
+ * a wide Y in place strides through memory (836 bytes a step for the cat net's X), and the
+ * packed copy, read sequentially once, then serves every row tile from L2 (measured: Z1 of the
+ * cat net 16 -> 23 GFLOPS). Below it, a GEMV-like product reads Y once anyway.
+ */
+const PACK_Y_ROWS = 2 * MR;
 
 // @ts-expect-error: decorator
 @inline
@@ -90,6 +99,14 @@ export function gemm<T>(
     c0 = min(colsY, ((units * part) / parts) * NR);
     c1 = min(colsY, ((units * (part + 1)) / parts) * NR);
   }
+  if (k > 0 && rowsX < MR && yj == S && cc == S) {
+    rowsTimesMatrix<T>(r1 - r0, k, x + <usize>r0 * xr, xr, xc, y, yk, c + <usize>r0 * cr, cr, c0, c1, alpha, beta);
+    return;
+  }
+  if (k > 0 && colsY < MR && xc == S && yk == S) {
+    matrixTimesColumns<T>(c1 - c0, k, x, xr, y + <usize>c0 * yj, yj, c + <usize>c0 * cc, cr, cc, r0, r1, alpha, beta);
+    return;
+  }
   if (k == 0) {
     for (let i = r0; i < r1; i++) {
       for (let j = c0; j < c1; j++) {
@@ -99,7 +116,7 @@ export function gemm<T>(
     }
     return;
   }
-  const packY = yj != S || rowsX > REUSE;
+  const packY = yj != S || rowsX >= PACK_Y_ROWS;
   const packX = colsY > REUSE;
   const xp = scratch;
   const yp = xp + <usize>(MC * KC) * S;
@@ -169,7 +186,6 @@ function kernelPacked<T>(
   let c10 = v128.splat<T>(0), c11 = v128.splat<T>(0);
   let c20 = v128.splat<T>(0), c21 = v128.splat<T>(0);
   let c30 = v128.splat<T>(0), c31 = v128.splat<T>(0);
-  let c40 = v128.splat<T>(0), c41 = v128.splat<T>(0);
   for (let p = 0; p < kc; p++) {
     const y0 = v128.load(y);
     const y1 = v128.load(y, 16);
@@ -186,13 +202,10 @@ function kernelPacked<T>(
     v = v128.load_splat<T>(x, 3 * S);
     c30 = v128.add<T>(c30, v128.mul<T>(v, y0));
     c31 = v128.add<T>(c31, v128.mul<T>(v, y1));
-    v = v128.load_splat<T>(x, 4 * S);
-    c40 = v128.add<T>(c40, v128.mul<T>(v, y0));
-    c41 = v128.add<T>(c41, v128.mul<T>(v, y1));
-    x += 5 * S;
+    x += 4 * S;
     y += yk;
   }
-  storeTile<T>(c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c, cr, cc, alpha, beta, rows, cols, tile);
+  storeTile<T>(c00, c01, c10, c11, c20, c21, c30, c31, c, cr, cc, alpha, beta, rows, cols, tile);
 }
 
 /** X read in place, row r at x + r*xr (always a whole tile of MR rows). */
@@ -215,8 +228,7 @@ function kernelDirect<T>(
   let c10 = v128.splat<T>(0), c11 = v128.splat<T>(0);
   let c20 = v128.splat<T>(0), c21 = v128.splat<T>(0);
   let c30 = v128.splat<T>(0), c31 = v128.splat<T>(0);
-  let c40 = v128.splat<T>(0), c41 = v128.splat<T>(0);
-  const x1 = xr, x2 = xr + xr, x3 = x2 + xr, x4 = x3 + xr;
+  const x1 = xr, x2 = xr + xr, x3 = x2 + xr;
   for (let p = 0; p < kc; p++) {
     const y0 = v128.load(y);
     const y1 = v128.load(y, 16);
@@ -232,13 +244,10 @@ function kernelDirect<T>(
     v = v128.load_splat<T>(x + x3);
     c30 = v128.add<T>(c30, v128.mul<T>(v, y0));
     c31 = v128.add<T>(c31, v128.mul<T>(v, y1));
-    v = v128.load_splat<T>(x + x4);
-    c40 = v128.add<T>(c40, v128.mul<T>(v, y0));
-    c41 = v128.add<T>(c41, v128.mul<T>(v, y1));
     x += xc;
     y += yk;
   }
-  storeTile<T>(c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c, cr, cc, alpha, beta, MR, cols, tile);
+  storeTile<T>(c00, c01, c10, c11, c20, c21, c30, c31, c, cr, cc, alpha, beta, MR, cols, tile);
 }
 
 // @ts-expect-error: decorator
@@ -263,8 +272,6 @@ function storeTile<T>(
   c21: v128,
   c30: v128,
   c31: v128,
-  c40: v128,
-  c41: v128,
   c: usize,
   cr: usize,
   cc: usize,
@@ -276,6 +283,12 @@ function storeTile<T>(
 ): void {
   const S = <usize>sizeof<T>();
   const NR = nr<T>();
+  if (S == 4 && rows == MR && cols == NR && cr == S) {
+    // C written transposed (the swapped product): each tile column is 4 adjacent floats of C.
+    storeTransposed(c00, c10, c20, c30, c, cc, alpha, beta);
+    storeTransposed(c01, c11, c21, c31, c + 4 * cc, cc, alpha, beta);
+    return;
+  }
   const direct = rows == MR && cols == NR && cc == S;
   const dst = direct ? c : tile;
   const ld: usize = direct ? cr : 32;
@@ -290,8 +303,6 @@ function storeTile<T>(
   update<T>(dst + 2 * ld + 16, c21, va, bt, vb);
   update<T>(dst + 3 * ld, c30, va, bt, vb);
   update<T>(dst + 3 * ld + 16, c31, va, bt, vb);
-  update<T>(dst + 4 * ld, c40, va, bt, vb);
-  update<T>(dst + 4 * ld + 16, c41, va, bt, vb);
   if (direct) return;
   for (let r = 0; r < rows; r++) {
     for (let j = 0; j < cols; j++) {
@@ -300,4 +311,21 @@ function storeTile<T>(
       store<T>(at, beta == 0 ? v : v + beta * load<T>(at));
     }
   }
+}
+
+/** A 4x4 f32 block (rows r0..r3) stored as its columns: column j at c + j*cc, 4 adjacent floats. */
+// @ts-expect-error: decorator
+@inline
+function storeTransposed<T>(r0: v128, r1: v128, r2: v128, r3: v128, c: usize, cc: usize, alpha: T, beta: T): void {
+  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
+  const t1 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const t2 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  const va = f32x4.splat(<f32>alpha);
+  const vb = f32x4.splat(<f32>beta);
+  const b = <f32>beta;
+  update<f32>(c, i32x4.shuffle(t0, t2, 0, 1, 4, 5), va, b, vb);
+  update<f32>(c + cc, i32x4.shuffle(t0, t2, 2, 3, 6, 7), va, b, vb);
+  update<f32>(c + 2 * cc, i32x4.shuffle(t1, t3, 0, 1, 4, 5), va, b, vb);
+  update<f32>(c + 3 * cc, i32x4.shuffle(t1, t3, 2, 3, 6, 7), va, b, vb);
 }
