@@ -8,6 +8,7 @@
 import { ALWAYS_WASM, loadWasmBackend, neuriteBackend, setWasmThreads, wasmInfo } from '@neurite/backend-wasm';
 import { Generator, matmul, registerBackend, setBackend, sum, tanh } from '@neurite/tensor';
 import { conformanceCases } from '@neurite/tensor/testing';
+import { differentialCases } from '../test/differential-cases.ts';
 
 registerBackend(neuriteBackend.name, neuriteBackend.load, neuriteBackend.priority);
 registerBackend('wasm-all', () => loadWasmBackend(ALWAYS_WASM, 'wasm-all'), -1);
@@ -33,3 +34,4 @@ Deno.test('wasm: matmul and tanh agree with the js backend on a 64x300 problem, 
 });
 
 for (const c of conformanceCases('wasm-all')) Deno.test(`conformance wasm-all: ${c.name}`, c.fn);
+for (const c of differentialCases(['wasm-all', 'wasm'], 30)) Deno.test(`differential: ${c.name}`, c.fn);
