@@ -85,11 +85,12 @@ impl BinaryOp {
     }
 }
 
-/// JavaScript's `**`: unlike C's pow, 1 ** NaN and (±1) ** ±Infinity are NaN.
+/// IEEE 754's pow, as C and numpy have it: 1^y = 1 and x^0 = 1 for every x and y, NaN
+/// included, and (−1)^±∞ = 1 (JavaScript's `**` gives NaN for these; the js backend matches).
 #[inline(always)]
-pub fn js_pow<T: Real>(a: T, b: T) -> T {
-    if b.is_nan() || (b.is_infinite() && a.abs() == T::ONE) {
-        return T::from_f64(f64::NAN);
+pub fn ieee_pow<T: Real>(a: T, b: T) -> T {
+    if a == T::ONE || b == T::ZERO || (b.is_infinite() && a.abs() == T::ONE) {
+        return T::ONE;
     }
     a.powf(b)
 }
@@ -184,7 +185,7 @@ macro_rules! with_binary {
                 $run
             }
             BinaryOp::Pow => {
-                let $f = |p: T, q: T| js_pow(p, q);
+                let $f = |p: T, q: T| ieee_pow(p, q);
                 $run
             }
             // NaN propagates, as in numpy.
@@ -571,9 +572,14 @@ mod tests {
     }
 
     #[test]
-    fn pow_follows_javascript_and_where_broadcasts() {
-        assert!(js_pow(1.0f64, f64::NAN).is_nan());
-        assert_eq!(js_pow(2.0f64, 10.0), 1024.0);
+    fn pow_follows_ieee_and_where_broadcasts() {
+        assert_eq!(ieee_pow(1.0f64, f64::NAN), 1.0);
+        assert_eq!(ieee_pow(1.0f32, f32::INFINITY), 1.0);
+        assert_eq!(ieee_pow(-1.0f64, f64::NEG_INFINITY), 1.0);
+        assert_eq!(ieee_pow(f64::NAN, 0.0), 1.0);
+        assert!(ieee_pow(f64::NAN, 1.0).is_nan());
+        assert!(ieee_pow(-2.0f64, 0.5).is_nan());
+        assert_eq!(ieee_pow(2.0f64, 10.0), 1024.0);
         let mut out = [0.0f64; 4];
         where_(
             &[1.0, 0.0],

@@ -1,5 +1,5 @@
 import { abs, add, clip, exp, log, maximum, mul, neg, sigmoid, sub, sum, type Tensor } from '@neurite/tensor';
-import { assertEpsilon, assertPair, defaultEpsilon, outLike, softplus } from './util.ts';
+import { assertEpsilon, assertPair, defaultEpsilon, outLike, probabilityOptions, softplus } from './util.ts';
 
 /**
  * Binary cross-entropy, the course's cost:
@@ -13,9 +13,9 @@ export interface ProbabilityOptions {
 }
 
 /** The cost as a plain number, in one pass, for training loops. */
-export function binaryCrossEntropyValue(A: Tensor, Y: Tensor, options: ProbabilityOptions = {}): number {
-  const m = assertPair('binaryCrossEntropy', A, Y);
-  const eps = assertEpsilon('binaryCrossEntropy', options.epsilon ?? defaultEpsilon(A));
+export function binaryCrossEntropyValue(A: Tensor, Y: Tensor, options?: ProbabilityOptions): number {
+  const m = assertPair('binaryCrossEntropyValue', A, Y);
+  const eps = assertEpsilon('binaryCrossEntropyValue', probabilityOptions('binaryCrossEntropyValue', options).epsilon ?? defaultEpsilon(A));
   const a = A.data;
   const y = Y.data;
   let total = 0;
@@ -27,9 +27,9 @@ export function binaryCrossEntropyValue(A: Tensor, Y: Tensor, options: Probabili
 }
 
 /** The same cost as a scalar tensor built from ops, so `grad` can differentiate it. */
-export function binaryCrossEntropy(A: Tensor, Y: Tensor, options: ProbabilityOptions = {}): Tensor {
+export function binaryCrossEntropy(A: Tensor, Y: Tensor, options?: ProbabilityOptions): Tensor {
   const m = assertPair('binaryCrossEntropy', A, Y);
-  const eps = assertEpsilon('binaryCrossEntropy', options.epsilon ?? defaultEpsilon(A));
+  const eps = assertEpsilon('binaryCrossEntropy', probabilityOptions('binaryCrossEntropy', options).epsilon ?? defaultEpsilon(A));
   const P = eps > 0 ? clip(A, eps, 1 - eps) : A;
   const terms = add(mul(Y, log(P)), mul(sub(1, Y), log(sub(1, P))));
   return mul(sum(terms), -1 / m);
@@ -39,10 +39,13 @@ export function binaryCrossEntropy(A: Tensor, Y: Tensor, options: ProbabilityOpt
  * The course's dAL = −(Y/A − (1 − Y)/(1 − A)): the derivative of each example's loss,
  * without the 1/m, which the backward pass applies in dW and db.
  */
-export function binaryCrossEntropyGradient(A: Tensor, Y: Tensor, options: ProbabilityOptions = {}, out?: Tensor): Tensor {
+export function binaryCrossEntropyGradient(A: Tensor, Y: Tensor, options?: ProbabilityOptions, out?: Tensor): Tensor {
   assertPair('binaryCrossEntropyGradient', A, Y);
-  const eps = assertEpsilon('binaryCrossEntropyGradient', options.epsilon ?? defaultEpsilon(A));
-  const dA = outLike(A, out);
+  const eps = assertEpsilon(
+    'binaryCrossEntropyGradient',
+    probabilityOptions('binaryCrossEntropyGradient', options).epsilon ?? defaultEpsilon(A),
+  );
+  const dA = outLike(A, out, 'binaryCrossEntropyGradient');
   const a = A.data;
   const y = Y.data;
   const d = dA.data;
@@ -59,7 +62,7 @@ export function binaryCrossEntropyGradient(A: Tensor, Y: Tensor, options: Probab
  * finite for any |z|, and its derivative is sigmoid(z) − y.
  */
 export function binaryCrossEntropyFromLogitsValue(Z: Tensor, Y: Tensor): number {
-  const m = assertPair('binaryCrossEntropyFromLogits', Z, Y, ['Z', 'Y']);
+  const m = assertPair('binaryCrossEntropyFromLogitsValue', Z, Y, ['Z', 'Y']);
   const z = Z.data;
   const y = Y.data;
   let total = 0;
@@ -77,7 +80,7 @@ export function binaryCrossEntropyFromLogits(Z: Tensor, Y: Tensor): Tensor {
 /** sigmoid(Z) − Y per example (no 1/m). */
 export function binaryCrossEntropyFromLogitsGradient(Z: Tensor, Y: Tensor, out?: Tensor): Tensor {
   assertPair('binaryCrossEntropyFromLogitsGradient', Z, Y, ['Z', 'Y']);
-  const dZ = outLike(Z, out);
+  const dZ = outLike(Z, out, 'binaryCrossEntropyFromLogitsGradient');
   const S = sigmoid(Z).data;
   const y = Y.data;
   for (let i = 0; i < S.length; i++) dZ.data[i] = S[i] - y[i];

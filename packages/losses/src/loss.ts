@@ -1,4 +1,4 @@
-import { NeuriteError, type Tensor } from '@neurite/tensor';
+import { checkBoolean, checkOneOf, checkOptions, invalidArgument, isPlainObject, type Tensor, wrongType } from '@neurite/tensor';
 import {
   binaryCrossEntropy,
   binaryCrossEntropyFromLogits,
@@ -16,7 +16,7 @@ import {
   softmaxCrossEntropyGradient,
   softmaxCrossEntropyValue,
 } from './softmax.ts';
-import { outLike } from './util.ts';
+import { assertEpsilon, assertPair, outLike } from './util.ts';
 
 export type LossName =
   | 'binaryCrossEntropy'
@@ -47,7 +47,8 @@ export interface Loss {
 }
 
 function residual(A: Tensor, Y: Tensor, out?: Tensor): Tensor {
-  const dZ = outLike(A, out);
+  assertPair('fusedOutputGradient', A, Y);
+  const dZ = outLike(A, out, 'fusedOutputGradient');
   for (let i = 0; i < A.size; i++) dZ.data[i] = A.data[i] - Y.data[i];
   return dZ;
 }
@@ -58,13 +59,17 @@ export interface LossOptions {
 }
 
 /** A loss by name (with options), or the loss itself. */
-export function getLoss(loss: LossName | Loss, options: LossOptions = {}): Loss {
-  if (typeof loss === 'object' && loss !== null && typeof loss.value === 'function') return loss;
-  const eps = options.epsilon === undefined ? {} : { epsilon: options.epsilon };
-  switch (loss) {
+export function getLoss(loss: LossName | Loss, options?: LossOptions): Loss {
+  if (isPlainObject(loss)) return checkLossObject(loss);
+  const name = checkOneOf(loss, 'getLoss', 'loss', LOSS_NAMES);
+  const o = checkOptions(options, 'getLoss', name === 'meanSquaredError' ? ['half'] : EPSILON_LOSSES.includes(name) ? ['epsilon'] : []);
+  if (o.epsilon !== undefined) assertEpsilon('getLoss', o.epsilon);
+  if (o.half !== undefined) checkBoolean(o.half, 'getLoss', 'options.half');
+  const eps = o.epsilon === undefined ? {} : { epsilon: o.epsilon };
+  switch (name) {
     case 'binaryCrossEntropy':
       return {
-        name: loss,
+        name,
         config: eps,
         value: (A, Y) => binaryCrossEntropyValue(A, Y, eps),
         tensor: (A, Y) => binaryCrossEntropy(A, Y, eps),
@@ -73,7 +78,7 @@ export function getLoss(loss: LossName | Loss, options: LossOptions = {}): Loss 
       };
     case 'binaryCrossEntropyFromLogits':
       return {
-        name: loss,
+        name,
         config: {},
         value: binaryCrossEntropyFromLogitsValue,
         tensor: binaryCrossEntropyFromLogits,
@@ -81,9 +86,9 @@ export function getLoss(loss: LossName | Loss, options: LossOptions = {}): Loss 
         fusedActivation: null,
       };
     case 'meanSquaredError': {
-      const half = { half: options.half ?? false };
+      const half = { half: o.half ?? false };
       return {
-        name: loss,
+        name,
         config: half,
         value: (A, Y) => meanSquaredErrorValue(A, Y, half),
         tensor: (A, Y) => meanSquaredError(A, Y, half),
@@ -93,7 +98,7 @@ export function getLoss(loss: LossName | Loss, options: LossOptions = {}): Loss 
     }
     case 'categoricalCrossEntropy':
       return {
-        name: loss,
+        name,
         config: eps,
         value: (A, Y) => categoricalCrossEntropyValue(A, Y, eps),
         tensor: (A, Y) => categoricalCrossEntropy(A, Y, eps),
@@ -102,18 +107,36 @@ export function getLoss(loss: LossName | Loss, options: LossOptions = {}): Loss 
       };
     case 'softmaxCrossEntropy':
       return {
-        name: loss,
+        name,
         config: {},
         value: softmaxCrossEntropyValue,
         tensor: softmaxCrossEntropy,
         gradient: softmaxCrossEntropyGradient,
         fusedActivation: null,
       };
-    default:
-      throw new NeuriteError(
-        `getLoss: unknown loss ${JSON.stringify(loss)}; expected one of binaryCrossEntropy, binaryCrossEntropyFromLogits, meanSquaredError, categoricalCrossEntropy, softmaxCrossEntropy`,
-      );
   }
+}
+
+export const LOSS_NAMES: readonly LossName[] = [
+  'binaryCrossEntropy',
+  'binaryCrossEntropyFromLogits',
+  'meanSquaredError',
+  'categoricalCrossEntropy',
+  'softmaxCrossEntropy',
+];
+const EPSILON_LOSSES: readonly LossName[] = ['binaryCrossEntropy', 'categoricalCrossEntropy'];
+
+/** A user's own Loss: every member the training loop calls must be there. */
+function checkLossObject(loss: Record<string, unknown>): Loss {
+  for (const member of ['value', 'tensor', 'gradient'] as const) {
+    if (typeof loss[member] !== 'function') wrongType('getLoss', `loss.${member}`, 'a function (see the Loss interface)', loss[member]);
+  }
+  if (typeof loss.name !== 'string') wrongType('getLoss', 'loss.name', 'a string', loss.name);
+  const fused = loss.fusedActivation;
+  if (fused !== null && fused !== 'sigmoid' && fused !== 'softmax') {
+    invalidArgument('getLoss', 'loss.fusedActivation', "'sigmoid', 'softmax' or null", fused);
+  }
+  return loss as unknown as Loss;
 }
 
 /** dZ = A − Y for an output activation fused with its loss (see `Loss.fusedActivation`). */

@@ -1,4 +1,4 @@
-import { formatShape, NeuriteError, ShapeError, Tensor, ValueError } from '@neurite/tensor';
+import { checkNumber, checkOptions, checkTensor, formatShape, ShapeError, Tensor, ValueError, wrongType } from '@neurite/tensor';
 
 /** Examples are columns: m is the last dimension of a 2-D tensor (the size of a 1-D one). */
 export function examplesOf(A: Tensor): number {
@@ -6,14 +6,21 @@ export function examplesOf(A: Tensor): number {
 }
 
 export function assertPair(fn: string, A: Tensor, Y: Tensor, names: [string, string] = ['A', 'Y']): number {
-  if (!(A instanceof Tensor)) throw new NeuriteError(`${fn}: ${names[0]} must be a Tensor, received ${typeof A}`);
-  if (!(Y instanceof Tensor)) throw new NeuriteError(`${fn}: ${names[1]} must be a Tensor, received ${typeof Y}`);
+  checkTensor(A, fn, names[0]);
+  checkTensor(Y, fn, names[1]);
   if (A.shape.length !== Y.shape.length || A.shape.some((d, i) => d !== Y.shape[i])) {
     throw new ShapeError(`${fn}: ${names[0]} ${formatShape(A.shape)} and ${names[1]} ${formatShape(Y.shape)} must have the same shape`);
   }
   const m = examplesOf(A);
   if (m === 0) throw new ValueError(`${fn}: expected at least one example (column), received shape ${formatShape(A.shape)}`);
   return m;
+}
+
+const PROBABILITY_KEYS = ['epsilon'] as const;
+
+/** The options of a probability loss ({ epsilon }), unknown keys refused. */
+export function probabilityOptions(fn: string, options: ProbabilityOptionsLike | undefined): ProbabilityOptionsLike {
+  return checkOptions(options, fn, PROBABILITY_KEYS);
 }
 
 /**
@@ -24,15 +31,15 @@ export function defaultEpsilon(A: Tensor): number {
   return A.dtype === 'float64' ? 1e-15 : 1e-7;
 }
 
+const EPSILON = { min: 0, below: 0.5 };
+
 export function assertEpsilon(fn: string, epsilon: number): number {
-  if (typeof epsilon !== 'number' || !(epsilon >= 0 && epsilon < 0.5)) {
-    throw new ValueError(`${fn}: epsilon must be a number in [0, 0.5), received ${String(epsilon)}`);
-  }
-  return epsilon;
+  return checkNumber(epsilon, fn, 'options.epsilon', EPSILON);
 }
 
 /** A tensor to write into: `out` when it fits, a new one otherwise. */
-export function outLike(A: Tensor, out?: Tensor): Tensor {
+export function outLike(A: Tensor, out?: Tensor, fn = 'gradient'): Tensor {
+  if (out !== undefined && !(out instanceof Tensor)) wrongType(fn, 'out', 'a Tensor to write into, or undefined', out);
   if (out && out.dtype === A.dtype && out.size === A.size) return out;
   return new Tensor(A.dtype === 'float64' ? new Float64Array(A.size) : new Float32Array(A.size), A.shape);
 }

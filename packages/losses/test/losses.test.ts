@@ -189,6 +189,6 @@ describe('getLoss', () => {
     expect(getLoss('binaryCrossEntropy').fusedActivation).toBe('sigmoid');
     expect(getLoss('categoricalCrossEntropy').fusedActivation).toBe('softmax');
     expect(getLoss('meanSquaredError', { half: true }).value(tensor([[2]], 'float64'), tensor([[0]], 'float64'))).toBe(2);
-    expect(() => getLoss('hinge' as never)).toThrow(/unknown loss "hinge"/);
+    expect(() => getLoss('hinge' as never)).toThrow(/getLoss: loss must be one of .* received "hinge"/);
   });
 });

@@ -1,4 +1,21 @@
-import { type FloatArray, formatShape, getBackend, NeuriteError, ShapeError, Tensor, ValueError } from '@neurite/tensor';
+import {
+  checkFloatTensor,
+  checkInteger,
+  checkNumber,
+  checkOneOf,
+  checkOptions,
+  checkPositive,
+  DTypeError,
+  describeValue,
+  type FloatArray,
+  formatShape,
+  getBackend,
+  isPlainObject,
+  ShapeError,
+  Tensor,
+  ValueError,
+  wrongType,
+} from '@neurite/tensor';
 import { type Schedule, type ScheduleConfig, scheduleFromConfig, toSchedule } from './schedules.ts';
 
 export type NamedTensors = Record<string, Tensor>;
@@ -39,31 +56,63 @@ export abstract class Optimizer {
   epoch = 0;
   protected readonly slots = new Map<string, Tensor>();
 
-  constructor(learningRate: number | Schedule) {
-    this.schedule = toSchedule(learningRate);
+  constructor(learningRate: number | Schedule, fn: string) {
+    this.schedule = toSchedule(learningRate, fn);
   }
 
-  /** The learning rate of the current epoch. */
+  /** The learning rate of the current epoch; a schedule that returns anything but a positive number is named. */
   get learningRate(): number {
-    return this.schedule.at(this.epoch);
+    const lr = this.schedule.at(this.epoch);
+    if (typeof lr !== 'number' || !(lr > 0) || lr === Number.POSITIVE_INFINITY) {
+      throw new ValueError(
+        `${this.name}: the learning-rate schedule (${describeValue(this.schedule.config?.name)}) returned ${describeValue(lr)} at epoch ${this.epoch}; a schedule must return a positive finite number`,
+      );
+    }
+    return lr;
   }
 
+  /**
+   * One update of every parameter that has a gradient. Everything is checked before the
+   * first parameter changes, so a bad gradient leaves the model as it was.
+   */
   step(params: NamedTensors, grads: NamedTensors): void {
-    this.iterations++;
-    const lr = this.learningRate;
+    const fn = `${this.name}.step`;
+    if (!isPlainObject(params)) wrongType(fn, 'params', 'an object of Tensors by name ({ W1, b1, ... })', params);
+    if (!isPlainObject(grads)) wrongType(fn, 'grads', 'an object of Tensors by name ({ W1, b1, ... })', grads);
     for (const name in grads) {
       const param = params[name];
       const grad = grads[name];
-      if (!(param instanceof Tensor)) throw new NeuriteError(`${this.name}.step: gradient '${name}' has no parameter of that name`);
-      if (!(grad instanceof Tensor) || grad.size !== param.size || grad.dtype !== param.dtype) {
-        const got = grad instanceof Tensor ? `${formatShape(grad.shape)} ${grad.dtype}` : typeof grad;
-        throw new ShapeError(
-          `${this.name}.step: gradient '${name}' must match its parameter ${formatShape(param.shape)} ${param.dtype}, received ${got}`,
-        );
+      if (!(param instanceof Tensor)) throw new ValueError(`${fn}: gradient '${name}' has no parameter of that name in params`);
+      checkFloatTensor(param, fn, `params.${name}`);
+      if (!(grad instanceof Tensor) || !sameShape(grad.shape, param.shape) || grad.dtype !== param.dtype) {
+        const got = grad instanceof Tensor ? `${formatShape(grad.shape)} ${grad.dtype}` : describeValue(grad);
+        const Cls = grad instanceof Tensor && sameShape(grad.shape, param.shape) ? DTypeError : ShapeError;
+        throw new Cls(`${fn}: gradient '${name}' must match its parameter ${formatShape(param.shape)} ${param.dtype}, received ${got}`);
       }
-      this.update(name, param.data as FloatArray, grad.data as FloatArray, lr, param);
+      this.checkSlots(name, param);
+    }
+    const lr = this.learningRate;
+    this.iterations++;
+    for (const name in grads) {
+      const param = params[name];
+      this.update(name, param.data as FloatArray, grads[name].data as FloatArray, lr, param);
     }
   }
+
+  /** Slots restored by setState must fit the parameter they update (shape and dtype). */
+  private checkSlots(name: string, param: Tensor): void {
+    for (const kind of this.slotKinds) {
+      const s = this.slots.get(`${kind}.${name}`);
+      if (s && (!sameShape(s.shape, param.shape) || s.dtype !== param.dtype)) {
+        throw new ShapeError(
+          `${this.name}.step: optimizer slot '${kind}.${name}' is ${formatShape(s.shape)} ${s.dtype} but parameter '${name}' is ${formatShape(param.shape)} ${param.dtype}; the optimizer state belongs to another model`,
+        );
+      }
+    }
+  }
+
+  /** The per-parameter state this optimizer keeps, by slot prefix ('v', 's', 'm'). */
+  protected abstract readonly slotKinds: readonly string[];
 
   /** Called by `fit` after each epoch, so schedules advance. */
   endEpoch(): void {
@@ -92,31 +141,82 @@ export abstract class Optimizer {
     return { config: this.getConfig(), iterations: this.iterations, epoch: this.epoch, slots: Object.fromEntries(this.slots) };
   }
 
+  /**
+   * Restores what getState returned. Everything is checked before anything changes: the
+   * counters, the optimizer's name, each slot's name (one of this optimizer's kinds), its
+   * dtype, and its values (finite; the squared-gradient averages never negative, or the
+   * next step's square root would be NaN). Shapes are checked against the parameters on
+   * the next step.
+   */
   setState(state: Omit<OptimizerState, 'config'> & { config?: OptimizerConfig }): void {
-    if (!Number.isInteger(state?.iterations) || state.iterations < 0 || !Number.isInteger(state.epoch) || state.epoch < 0) {
-      throw new ValueError(`${this.name}.setState: iterations and epoch must be non-negative integers`);
+    const fn = `${this.name}.setState`;
+    checkOptions(state, fn, ['config', 'iterations', 'epoch', 'slots'], 'state');
+    checkInteger(state.iterations, fn, 'state.iterations', 0);
+    checkInteger(state.epoch, fn, 'state.epoch', 0);
+    if (state.config !== undefined) {
+      if (!isPlainObject(state.config)) wrongType(fn, 'state.config', 'an optimizer config', state.config);
+      if (state.config.name !== this.name) {
+        const other = typeof state.config.name === 'string' ? `'${state.config.name}'` : describeValue(state.config.name);
+        throw new ValueError(`${fn}: state belongs to a ${other} optimizer, not '${this.name}'`);
+      }
     }
-    if (state.config && state.config.name !== this.name) {
-      throw new ValueError(`${this.name}.setState: state belongs to a '${state.config.name}' optimizer`);
+    const slots = state.slots ?? {};
+    if (!isPlainObject(slots)) wrongType(fn, 'state.slots', 'an object of Tensors by slot name (m.W1, v.W1, ...)', slots);
+    for (const [key, t] of Object.entries(slots)) {
+      const kind = key.slice(0, key.indexOf('.'));
+      if (!key.includes('.') || !this.slotKinds.includes(kind) || key.length === kind.length + 1) {
+        const expected = this.slotKinds.length
+          ? this.slotKinds.map((k) => `'${k}.<param>'`).join(' or ')
+          : 'nothing (this optimizer keeps no slots)';
+        throw new ValueError(`${fn}: slot '${key}' is not a slot of ${this.name}; expected ${expected}`);
+      }
+      checkFloatTensor(t, fn, `state.slots['${key}']`);
+      const positive = kind === 's' || (kind === 'v' && this.name !== 'momentum');
+      for (let i = 0; i < t.size; i++) {
+        const v = t.data[i];
+        if (!Number.isFinite(v) || (positive && v < 0)) {
+          throw new ValueError(
+            `${fn}: slot '${key}' must hold ${positive ? 'finite non-negative' : 'finite'} values, received ${v} at index ${i}`,
+          );
+        }
+      }
     }
     this.iterations = state.iterations;
     this.epoch = state.epoch;
     this.slots.clear();
-    for (const [key, t] of Object.entries(state.slots ?? {})) {
-      if (!(t instanceof Tensor)) throw new ValueError(`${this.name}.setState: slot '${key}' is not a Tensor`);
-      this.slots.set(key, t);
-    }
+    for (const [key, t] of Object.entries(slots)) this.slots.set(key, t as Tensor);
   }
 }
 
-function unit(fn: string, arg: string, v: number): number {
-  if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new ValueError(`${fn}: ${arg} must be in [0, 1), received ${String(v)}`);
-  return v;
+const UNIT = { min: 0, below: 1 };
+
+/** A decay factor β in [0, 1). */
+function unit(fn: string, arg: string, v: unknown): number {
+  return checkNumber(v, fn, arg, UNIT);
 }
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** The hyperparameters each optimizer takes, for option checks and configs. */
+export const HYPERPARAMETERS: Record<OptimizerName, readonly string[]> = {
+  gradientDescent: [],
+  momentum: ['beta'],
+  rmsprop: ['beta', 'epsilon'],
+  adam: ['beta1', 'beta2', 'epsilon'],
+};
+
+const OPTIMIZER_NAMES: readonly OptimizerName[] = ['gradientDescent', 'momentum', 'rmsprop', 'adam'];
 
 /** W −= lr·dW, with the backend's in-place kernel. */
 export class GradientDescent extends Optimizer {
   readonly name = 'gradientDescent';
+  protected readonly slotKinds: readonly string[] = [];
+  constructor(learningRate: number | Schedule, options?: Record<string, never>) {
+    super(learningRate, 'GradientDescent');
+    checkOptions(options, 'GradientDescent', HYPERPARAMETERS.gradientDescent);
+  }
   protected update(_n: string, param: FloatArray, grad: FloatArray, lr: number): void {
     getBackend().sgdUpdate(param, grad, lr);
   }
@@ -128,10 +228,12 @@ export class GradientDescent extends Optimizer {
 /** The course's momentum: v = βv + (1 − β)·dW; W −= lr·v. */
 export class Momentum extends Optimizer {
   readonly name = 'momentum';
+  protected readonly slotKinds: readonly string[] = ['v'];
   readonly beta: number;
-  constructor(learningRate: number | Schedule, options: { beta?: number } = {}) {
-    super(learningRate);
-    this.beta = unit('Momentum', 'beta', options.beta ?? 0.9);
+  constructor(learningRate: number | Schedule, options?: { beta?: number }) {
+    super(learningRate, 'Momentum');
+    const o = checkOptions(options, 'Momentum', HYPERPARAMETERS.momentum);
+    this.beta = unit('Momentum', 'options.beta', o.beta ?? 0.9);
   }
   protected update(name: string, param: FloatArray, grad: FloatArray, lr: number, like: Tensor): void {
     const v = this.slot('v', name, like);
@@ -149,12 +251,14 @@ export class Momentum extends Optimizer {
 /** s = βs + (1 − β)·dW²; W −= lr·dW / (√s + ε). */
 export class RMSProp extends Optimizer {
   readonly name = 'rmsprop';
+  protected readonly slotKinds: readonly string[] = ['s'];
   readonly beta: number;
   readonly epsilon: number;
-  constructor(learningRate: number | Schedule, options: { beta?: number; epsilon?: number } = {}) {
-    super(learningRate);
-    this.beta = unit('RMSProp', 'beta', options.beta ?? 0.999);
-    this.epsilon = options.epsilon ?? 1e-8;
+  constructor(learningRate: number | Schedule, options?: { beta?: number; epsilon?: number }) {
+    super(learningRate, 'RMSProp');
+    const o = checkOptions(options, 'RMSProp', HYPERPARAMETERS.rmsprop);
+    this.beta = unit('RMSProp', 'options.beta', o.beta ?? 0.999);
+    this.epsilon = checkPositive(o.epsilon ?? 1e-8, 'RMSProp', 'options.epsilon');
   }
   protected update(name: string, param: FloatArray, grad: FloatArray, lr: number, like: Tensor): void {
     const s = this.slot('s', name, like);
@@ -172,14 +276,16 @@ export class RMSProp extends Optimizer {
 /** Adam with bias correction, as in the course: the backend's fused in-place update. */
 export class Adam extends Optimizer {
   readonly name = 'adam';
+  protected readonly slotKinds: readonly string[] = ['m', 'v'];
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
-  constructor(learningRate: number | Schedule = 0.001, options: { beta1?: number; beta2?: number; epsilon?: number } = {}) {
-    super(learningRate);
-    this.beta1 = unit('Adam', 'beta1', options.beta1 ?? 0.9);
-    this.beta2 = unit('Adam', 'beta2', options.beta2 ?? 0.999);
-    this.epsilon = options.epsilon ?? 1e-8;
+  constructor(learningRate: number | Schedule = 0.001, options?: { beta1?: number; beta2?: number; epsilon?: number }) {
+    super(learningRate, 'Adam');
+    const o = checkOptions(options, 'Adam', HYPERPARAMETERS.adam);
+    this.beta1 = unit('Adam', 'options.beta1', o.beta1 ?? 0.9);
+    this.beta2 = unit('Adam', 'options.beta2', o.beta2 ?? 0.999);
+    this.epsilon = checkPositive(o.epsilon ?? 1e-8, 'Adam', 'options.epsilon');
   }
   protected update(name: string, param: FloatArray, grad: FloatArray, lr: number, like: Tensor): void {
     const m = this.slot('m', name, like);
@@ -191,46 +297,48 @@ export class Adam extends Optimizer {
   }
 }
 
+/** An optimizer from its saved config ({ name, schedule, ...hyperparameters }). */
 export function optimizerFromConfig(config: OptimizerConfig): Optimizer {
-  const schedule = scheduleFromConfig(config?.schedule);
-  switch (config.name) {
+  const fn = 'optimizerFromConfig';
+  if (!isPlainObject(config)) wrongType(fn, 'config', 'an optimizer config ({ name, schedule, ... })', config);
+  const name = checkOneOf(config.name, fn, 'config.name', OPTIMIZER_NAMES);
+  checkOptions(config, fn, ['name', 'schedule', ...HYPERPARAMETERS[name]], 'config');
+  return create(name, scheduleFromConfig(config.schedule), pick(config, HYPERPARAMETERS[name]));
+}
+
+type OptimizerSpec = { name: OptimizerName; learningRate?: number | Schedule } & Partial<
+  Record<'beta' | 'beta1' | 'beta2' | 'epsilon', number>
+>;
+
+/** An optimizer by name (`'adam'`, `{ name: 'adam', learningRate: 0.01, beta1: 0.8 }`) or the optimizer itself. */
+export function getOptimizer(spec: Optimizer | OptimizerName | OptimizerSpec, learningRate: number | Schedule = 0.01): Optimizer {
+  const fn = 'getOptimizer';
+  if (spec instanceof Optimizer) return spec;
+  if (typeof spec === 'string') return create(checkOneOf(spec, fn, 'optimizer', OPTIMIZER_NAMES), toSchedule(learningRate, fn), {});
+  if (!isPlainObject(spec)) wrongType(fn, 'optimizer', 'an Optimizer, a name or { name, learningRate, ... }', spec);
+  const name = checkOneOf(spec.name, fn, 'optimizer.name', OPTIMIZER_NAMES);
+  checkOptions(spec, fn, ['name', 'learningRate', ...HYPERPARAMETERS[name]], 'optimizer');
+  return create(name, toSchedule(spec.learningRate ?? learningRate, fn), pick(spec, HYPERPARAMETERS[name]));
+}
+
+function pick(source: object, keys: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of keys) {
+    const v = (source as Record<string, unknown>)[k];
+    if (v !== undefined) out[k] = v as number;
+  }
+  return out;
+}
+
+function create(name: OptimizerName, schedule: Schedule, options: Record<string, number>): Optimizer {
+  switch (name) {
     case 'gradientDescent':
       return new GradientDescent(schedule);
     case 'momentum':
-      return new Momentum(schedule, config);
+      return new Momentum(schedule, options);
     case 'rmsprop':
-      return new RMSProp(schedule, config);
+      return new RMSProp(schedule, options);
     case 'adam':
-      return new Adam(schedule, config);
-    default:
-      throw new NeuriteError(
-        `optimizerFromConfig: unknown optimizer ${JSON.stringify(config.name)}; expected gradientDescent, momentum, rmsprop or adam`,
-      );
-  }
-}
-
-/** An optimizer by name (`'adam'`, `{ name: 'adam', learningRate: 0.01 }`) or the optimizer itself. */
-export function getOptimizer(
-  spec: Optimizer | OptimizerName | { name: OptimizerName; learningRate?: number | Schedule },
-  learningRate: number | Schedule = 0.01,
-): Optimizer {
-  if (spec instanceof Optimizer) return spec;
-  const named: { name: OptimizerName; learningRate?: number | Schedule } =
-    typeof spec === 'string' ? { name: spec } : (spec ?? ({} as { name: OptimizerName }));
-  const { name } = named;
-  const lr = named.learningRate ?? learningRate;
-  switch (name) {
-    case 'gradientDescent':
-      return new GradientDescent(lr);
-    case 'momentum':
-      return new Momentum(lr, spec as object);
-    case 'rmsprop':
-      return new RMSProp(lr, spec as object);
-    case 'adam':
-      return new Adam(lr, spec as object);
-    default:
-      throw new NeuriteError(
-        `getOptimizer: unknown optimizer ${JSON.stringify(name)}; expected gradientDescent, momentum, rmsprop or adam`,
-      );
+      return new Adam(schedule, options);
   }
 }

@@ -135,8 +135,8 @@ describe('learning-rate schedules', () => {
   });
   it('validates names and hyperparameters', () => {
     expect(getOptimizer('adam', 0.02).learningRate).toBe(0.02);
-    expect(() => getOptimizer('lbfgs' as never)).toThrow(/unknown optimizer "lbfgs"/);
-    expect(() => new Momentum(0.1, { beta: 1.5 })).toThrow(/beta must be in \[0, 1\)/);
+    expect(() => getOptimizer('lbfgs' as never)).toThrow(/getOptimizer: optimizer must be one of .*received "lbfgs"/);
+    expect(() => new Momentum(0.1, { beta: 1.5 })).toThrow(/options.beta must be a finite number in \[0, 1\)/);
     expect(() => new GradientDescent(-1)).toThrow(/learningRate/);
   });
 });

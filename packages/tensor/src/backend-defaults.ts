@@ -84,7 +84,8 @@ export function defineBackend(impl: BackendCore & Partial<BackendOptional>): Bac
       else if (act === 'leakyRelu') {
         const pos = bin('greater', A, scalar(0, A));
         slope = bin('add', pos, bin('mul', bin('sub', one, pos), scalar(alpha, A)));
-      } else slope = one;
+      } else if (act === 'linear') slope = one;
+      else throw new BackendError(`${impl.name}: activationBackward has no derivative for activation '${String(act)}'`);
       core.binary('mul', dA, slope, out, dA.shape);
     },
     softmax(x, axis, out) {

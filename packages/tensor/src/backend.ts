@@ -29,8 +29,12 @@ export type BinaryOp =
 
 export type ReduceOp = 'sum' | 'max' | 'min';
 
-/** Activations whose derivative the backend computes from the saved output A. */
-export type Activation = 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu';
+/**
+ * Activations whose derivative the backend computes from the saved output A. The list is
+ * the type: an activation added here is known to the op layer's validation at once.
+ */
+export const ACTIVATIONS = ['linear', 'sigmoid', 'tanh', 'relu', 'leakyRelu'] as const;
+export type Activation = (typeof ACTIVATIONS)[number];
 
 export interface Gemm {
   transA: boolean;

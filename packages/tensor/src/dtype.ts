@@ -1,4 +1,5 @@
-import { DTypeError } from './errors.ts';
+import { AllocationError, ArgumentTypeError, DTypeError, ValueError } from './errors.ts';
+import { nodeBuiltin } from './runtime.ts';
 
 /**
  * Float dtypes carry the math; int32 exists only for indices (argMax output,
@@ -12,57 +13,74 @@ export type TypedArray = Float32Array | Float64Array | Int32Array;
 
 export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32'];
 
-export function assertDType(dtype: unknown, arg = 'dtype'): DType {
-  if (dtype === 'float32' || dtype === 'float64' || dtype === 'int32') return dtype;
-  throw new DTypeError(`${arg}: expected one of 'float32', 'float64', 'int32', received ${JSON.stringify(dtype)}`);
-}
+/** The largest typed array V8 (Node, Deno, Chrome) can make: 2^32 elements. */
+export const maxElements = 2 ** 32;
 
-export function assertFloatDType(dtype: unknown, arg = 'dtype'): FloatDType {
-  if (dtype === 'float32' || dtype === 'float64') return dtype;
-  throw new DTypeError(`${arg}: expected 'float32' or 'float64', received ${JSON.stringify(dtype)}`);
-}
-
-export function allocate(dtype: 'float32', size: number): Float32Array;
-export function allocate(dtype: 'float64', size: number): Float64Array;
-export function allocate(dtype: FloatDType, size: number): FloatArray;
-export function allocate(dtype: DType, size: number): TypedArray;
-export function allocate(dtype: DType, size: number): TypedArray {
-  switch (dtype) {
-    case 'float32':
-      return new Float32Array(size);
-    case 'float64':
-      return new Float64Array(size);
-    case 'int32':
-      return new Int32Array(size);
-  }
-}
-
-/** Node's Buffer where there is one (not in browsers), for `allocateOutput`. */
-const nodeBuffer = (globalThis as { Buffer?: { allocUnsafeSlow?: (size: number) => Uint8Array } }).Buffer;
-const UNINITIALIZED_MIN_BYTES = 1 << 18;
+let memory: number | undefined;
 
 /**
- * Storage for an op's output that the backend overwrites whole: a GEMM with beta = 0 (BLAS
- * ignores what C held, NaN included), an elementwise op, an activation. Every backend does
- * (the conformance suite fills outputs with NaN to check). Under Node, a large one skips the
- * zero-fill `new Float32Array` pays for: a 4 MB calloc's memset measured 0.3 ms of a 1024x1024
- * product's 7.7 ms, on memory the op then writes anyway (numpy's outputs are uninitialized too).
- * Elsewhere, and below 256 KiB, it is `allocate`.
+ * The machine's memory in bytes where the runtime tells (Node: os.totalmem()), Infinity
+ * elsewhere: a tensor larger than the memory cannot be written without thrashing, so it is
+ * refused by name instead of being allocated lazily and failing later in an OOM kill.
  */
-export function allocateOutput(dtype: FloatDType, size: number): FloatArray {
-  const bytes = size * (dtype === 'float64' ? 8 : 4);
-  if (bytes < UNINITIALIZED_MIN_BYTES || typeof nodeBuffer?.allocUnsafeSlow !== 'function') return allocate(dtype, size);
-  const bytesView = nodeBuffer.allocUnsafeSlow(bytes);
-  return dtype === 'float64'
-    ? new Float64Array(bytesView.buffer, bytesView.byteOffset, size)
-    : new Float32Array(bytesView.buffer, bytesView.byteOffset, size);
+export function memoryLimit(): number {
+  if (memory === undefined) {
+    memory = Number.POSITIVE_INFINITY;
+    try {
+      const os = nodeBuiltin<{ totalmem?: () => number }>('node:os');
+      const total = os.totalmem?.();
+      if (typeof total === 'number' && total > 0) memory = total;
+    } catch {}
+  }
+  return memory;
 }
 
-export function dtypeOf(data: TypedArray): DType {
+const BYTES_PER: Record<DType, number> = { float32: 4, float64: 8, int32: 4 };
+
+/**
+ * Zero-filled storage; every op's output comes from here, so no op can return memory it did
+ * not write (a backend that skips an element leaves a 0, never a freed tensor's values).
+ * Sizes the runtime cannot provide throw a NeuriteError instead of a bare RangeError.
+ */
+export function allocate(dtype: 'float32', size: number, fn?: string): Float32Array;
+export function allocate(dtype: 'float64', size: number, fn?: string): Float64Array;
+export function allocate(dtype: FloatDType, size: number, fn?: string): FloatArray;
+export function allocate(dtype: DType, size: number, fn?: string): TypedArray;
+export function allocate(dtype: DType, size: number, fn = 'allocate'): TypedArray {
+  if (!(size <= maxElements) || size * BYTES_PER[dtype] > memoryLimit()) {
+    throw new ValueError(`${fn}: cannot allocate ${size} ${dtype} elements (${size * BYTES_PER[dtype]} bytes)`);
+  }
+  try {
+    switch (dtype) {
+      case 'float32':
+        return new Float32Array(size);
+      case 'float64':
+        return new Float64Array(size);
+      case 'int32':
+        return new Int32Array(size);
+    }
+  } catch (error) {
+    if (error instanceof RangeError) {
+      throw new AllocationError(
+        `${fn}: unable to allocate ${size * BYTES_PER[dtype]} bytes for ${size} ${dtype} elements (${error.message})`,
+      );
+    }
+    throw error;
+  }
+  throw new DTypeError(`${fn}: dtype must be one of 'float32', 'float64', 'int32', received ${String(dtype)}`);
+}
+
+/** An op's output storage: `allocate`'s zero-filled storage (the name older op files use). */
+export function allocateOutput(dtype: FloatDType, size: number, fn = 'allocate'): FloatArray {
+  return allocate(dtype, size, fn);
+}
+
+export function dtypeOf(data: TypedArray, fn = 'Tensor', arg = 'data'): DType {
   if (data instanceof Float32Array) return 'float32';
   if (data instanceof Float64Array) return 'float64';
   if (data instanceof Int32Array) return 'int32';
-  throw new DTypeError(`expected a Float32Array, Float64Array or Int32Array, received ${describe(data)}`);
+  const Cls = ArrayBuffer.isView(data) ? DTypeError : ArgumentTypeError;
+  throw new Cls(`${fn}: ${arg} must be a Float32Array, Float64Array or Int32Array, received ${describe(data)}`);
 }
 
 /** The float dtype two operands compute in: float64 wins, int32 yields to either float. */
@@ -74,9 +92,13 @@ export function toFloat(dtype: DType): FloatDType {
   return dtype === 'float64' ? 'float64' : 'float32';
 }
 
+/** A short description for messages (validate.ts's describeValue says more, but needs Tensor). */
 export function describe(value: unknown): string {
   if (value === null) return 'null';
-  if (ArrayBuffer.isView(value)) return value.constructor.name;
-  if (Array.isArray(value)) return 'Array';
-  return typeof value;
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (typeof value === 'string') return `${JSON.stringify(value)} (a string)`;
+  if (typeof value === 'bigint') return `${value}n (a bigint)`;
+  if (typeof value === 'object') return 'an object';
+  return typeof value === 'number' || typeof value === 'boolean' || typeof value === 'undefined' ? String(value) : `a ${typeof value}`;
 }

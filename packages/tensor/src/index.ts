@@ -6,26 +6,27 @@
 
 export { grad, type ValueAndGrad, type Vjp, valueAndGrad, vjp } from './autodiff/grad.ts';
 export { type GradCheckResult, gradCheck } from './autodiff/gradcheck.ts';
-export type {
-  Activation,
-  AdamStep,
-  Backend,
-  BackendCore,
-  BackendOptional,
-  BinaryOp,
-  Conv2dGeometry,
-  Gemm,
-  Pool2dGeometry,
-  PoolMode,
-  ReduceOp,
-  UnaryOp,
+export {
+  ACTIVATIONS,
+  type Activation,
+  type AdamStep,
+  type Backend,
+  type BackendCore,
+  type BackendOptional,
+  type BinaryOp,
+  type Conv2dGeometry,
+  type Gemm,
+  type Pool2dGeometry,
+  type PoolMode,
+  type ReduceOp,
+  type UnaryOp,
 } from './backend.ts';
 export { defineBackend } from './backend-defaults.ts';
 export { jsBackend } from './backends/js/index.ts';
 export { getThreads, setThreads, threadInfo } from './backends/js/threads/pool.ts';
 export { arange, eye, full, linspace, type NestedArray, ones, onesLike, scalar, tensor, zeros, zerosLike } from './creation.ts';
 export { type DType, type FloatArray, type FloatDType, promote, type TypedArray } from './dtype.ts';
-export { BackendError, DTypeError, NeuriteError, ShapeError, ValueError } from './errors.ts';
+export { AllocationError, ArgumentTypeError, BackendError, DTypeError, NeuriteError, ShapeError, ValueError } from './errors.ts';
 export * from './ops/index.ts';
 export { Generator, type GeneratorState, toGenerator } from './random/generator.ts';
 export {
@@ -38,5 +39,40 @@ export {
   registerBackend,
   setBackend,
 } from './registry.ts';
-export { broadcastShapes, formatShape, type Shape, sizeOf } from './shape.ts';
+export type { Shape } from './shape.ts';
 export { Tensor } from './tensor.ts';
+export {
+  broadcastShapes,
+  checkArray,
+  checkArrayLength,
+  checkAxes,
+  checkAxis,
+  checkBoolean,
+  checkDims,
+  checkDType,
+  checkFloatDType,
+  checkFloatTensor,
+  checkFunction,
+  checkInteger,
+  checkNonNegative,
+  checkNumber,
+  checkOneOf,
+  checkOperand,
+  checkOptions,
+  checkPositive,
+  checkShape,
+  checkSize,
+  checkString,
+  checkTensor,
+  describeRule,
+  describeValue,
+  formatBytes,
+  formatShape,
+  invalidArgument,
+  isPlainObject,
+  maxArrayLength,
+  type NumberRule,
+  optionalBoolean,
+  sizeOf,
+  wrongType,
+} from './validate.ts';

@@ -1,4 +1,5 @@
-import { ShapeError, ValueError } from './errors.ts';
+import { ShapeError } from './errors.ts';
+import { checkAxes, checkAxis } from './validate.ts';
 
 export type Shape = readonly number[];
 
@@ -13,16 +14,9 @@ export function sizeOf(shape: Shape): number {
   return n;
 }
 
-export function assertShape(shape: unknown, arg = 'shape'): number[] {
-  if (!Array.isArray(shape)) {
-    throw new ValueError(`${arg}: expected an array of non-negative integers, received ${typeof shape}`);
-  }
-  for (const d of shape) {
-    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
-      throw new ValueError(`${arg}: expected non-negative integer dimensions, received [${shape.join(', ')}]`);
-    }
-  }
-  return shape.slice();
+/** A reduction's result shape over sorted, valid `axes`: reduced axes kept as 1 or dropped. */
+export function keptShape(shape: Shape, axes: readonly number[], keepDims: boolean): number[] {
+  return keepDims ? shape.map((d, i) => (axes.includes(i) ? 1 : d)) : shape.filter((_, i) => !axes.includes(i));
 }
 
 export function stridesOf(shape: Shape): number[] {
@@ -73,18 +67,12 @@ export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
   });
 }
 
-export function normalizeAxis(axis: number, rank: number, arg = 'axis'): number {
-  if (!Number.isInteger(axis) || axis < -rank || axis >= rank) {
-    throw new ValueError(`${arg}: ${axis} is out of bounds for a tensor of rank ${rank}`);
-  }
-  return axis < 0 ? axis + rank : axis;
+/** An axis in [0, rank) (validate.ts's checkAxis, kept under its old name). */
+export function normalizeAxis(axis: number, rank: number, arg = 'axis', fn = ''): number {
+  return checkAxis(axis, rank, fn, arg);
 }
 
 /** undefined means every axis; duplicates are an error, as in numpy. */
-export function normalizeAxes(axis: number | readonly number[] | undefined, rank: number): number[] {
-  if (axis === undefined) return Array.from({ length: rank }, (_, i) => i);
-  const list = typeof axis === 'number' ? [axis] : [...axis];
-  const out = list.map((a) => normalizeAxis(a, rank));
-  if (new Set(out).size !== out.length) throw new ValueError(`axis: duplicate value in [${list.join(', ')}]`);
-  return out.sort((x, y) => x - y);
+export function normalizeAxes(axis: number | readonly number[] | undefined, rank: number, fn = ''): number[] {
+  return checkAxes(axis, rank, fn);
 }

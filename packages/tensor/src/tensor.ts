@@ -4,6 +4,7 @@ import { formatTensor } from './format.ts';
 import * as ops from './ops/index.ts';
 import type { MatmulOptions } from './ops/linalg.ts';
 import { formatShape, type Shape, sizeOf } from './shape.ts';
+import { checkShape } from './validate.ts';
 
 type Operand = Tensor | number;
 type Nested = number | Nested[];
@@ -24,13 +25,21 @@ export class Tensor {
   readonly id: number = nextId++;
 
   constructor(data: TypedArray, shape: Shape) {
-    const size = sizeOf(shape);
+    const dtype = dtypeOf(data, 'Tensor', 'data');
+    if (!Array.isArray(shape)) checkShape(shape, 'Tensor');
+    let size = 1;
+    for (let i = 0; i < shape.length; i++) {
+      const d = shape[i];
+      // The common case costs one test per dimension; checkShape writes the message.
+      if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) checkShape(shape, 'Tensor');
+      size *= d;
+    }
     if (data.length !== size) {
       throw new ShapeError(`Tensor: data of length ${data.length} does not fit shape ${formatShape(shape)} (size ${size})`);
     }
     this.data = data;
     this.shape = Object.freeze(shape.slice());
-    this.dtype = dtypeOf(data);
+    this.dtype = dtype;
     this.size = size;
   }
 

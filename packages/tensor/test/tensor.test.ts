@@ -46,7 +46,7 @@ describe('creation', () => {
         [[3], [4, 5]],
       ]),
     ).toThrow('[1][1] has length 2, expected length 1');
-    expect(() => tensor([[1, 2], 3] as never)).toThrow('[1] has number, expected length 2');
+    expect(() => tensor([[1, 2], 3] as never)).toThrow('values[1] is 3, expected an array of length 2');
     expect(() => tensor([1, 'a'] as never)).toThrow(ValueError);
   });
 

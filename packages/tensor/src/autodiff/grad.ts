@@ -4,6 +4,7 @@ import { add } from '../ops/elementwise.ts';
 import { castData } from '../ops/util.ts';
 import { formatShape } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
+import { checkFunction, checkTensor, wrongType } from '../validate.ts';
 import { GRADIENTS } from './gradients.ts';
 import { Tape, withTape } from './tape.ts';
 
@@ -18,18 +19,15 @@ export interface ValueAndGrad {
  * argument f does not depend on gets zeros.
  */
 export function valueAndGrad<Args extends Tensor[]>(f: (...args: Args) => Tensor): (...args: Args) => ValueAndGrad {
-  if (typeof f !== 'function') throw new NeuriteError(`valueAndGrad: expected a function, received ${typeof f}`);
+  checkFunction(f, 'valueAndGrad', 'f');
   return (...args: Args) => {
-    args.forEach((a, i) => {
-      if (!(a instanceof Tensor)) throw new NeuriteError(`valueAndGrad: argument ${i} must be a Tensor, received ${typeof a}`);
-    });
+    for (let i = 0; i < args.length; i++) checkTensor(args[i], 'valueAndGrad', `argument ${i}`);
     const tape = new Tape();
     for (const a of args) tape.track(a);
     const value = withTape(tape, () => f(...args));
-    if (!(value instanceof Tensor) || value.size !== 1) {
-      const got = value instanceof Tensor ? `shape ${formatShape(value.shape)}` : typeof value;
-      throw new ShapeError(`grad: f must return a tensor of size 1 (a scalar cost), received ${got}`);
-    }
+    if (!(value instanceof Tensor)) wrongType('grad', "f's result", 'a Tensor of size 1 (a scalar cost)', value);
+    if (value.size !== 1)
+      throw new ShapeError(`grad: f must return a tensor of size 1 (a scalar cost), received shape ${formatShape(value.shape)}`);
     const grads = withTape(null, () => backward(tape, value));
     return {
       value,
@@ -90,6 +88,7 @@ export function vjp<Args extends Tensor[]>(f: (...args: Args) => Tensor, ...args
 }
 
 export function grad<Args extends Tensor[]>(f: (...args: Args) => Tensor): (...args: Args) => Tensor[] {
+  checkFunction(f, 'grad', 'f');
   const vg = valueAndGrad(f);
   return (...args: Args) => vg(...args).grads;
 }
@@ -102,7 +101,11 @@ function backward(tape: Tape, value: Tensor, seed?: Tensor): Map<number, Tensor>
     if (!dy) continue;
     const rule = GRADIENTS[node.op];
     if (!rule) throw new NeuriteError(`grad: op '${node.op}' has no derivative`);
-    rule(dy, node).forEach((g, j) => {
+    rule(
+      dy,
+      node,
+      node.inputs.map((t) => tape.isTracked(t)),
+    ).forEach((g, j) => {
       const input = node.inputs[j];
       if (!g || !tape.isTracked(input)) return;
       const prev = grads.get(input.id);

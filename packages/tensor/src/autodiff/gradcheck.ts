@@ -1,6 +1,6 @@
-import { ValueError } from '../errors.ts';
 import { castData } from '../ops/util.ts';
 import { Tensor } from '../tensor.ts';
+import { checkArray, checkFunction, checkNumber, checkTensor } from '../validate.ts';
 import { valueAndGrad } from './grad.ts';
 
 export interface GradCheckResult {
@@ -15,7 +15,10 @@ export interface GradCheckResult {
  * in float64. The course calls a relative error below 1e-7 great and above 1e-3 wrong.
  */
 export function gradCheck(f: (...args: Tensor[]) => Tensor, args: Tensor[], epsilon = 1e-6): GradCheckResult {
-  if (!(epsilon > 0)) throw new ValueError(`gradCheck: epsilon must be positive, received ${epsilon}`);
+  checkFunction(f, 'gradCheck', 'f');
+  checkArray(args, 'gradCheck', 'args');
+  for (let i = 0; i < args.length; i++) checkTensor(args[i], 'gradCheck', `args[${i}]`);
+  checkNumber(epsilon, 'gradCheck', 'epsilon', { above: 0, below: 1 });
   const xs = args.map((a) => castData(a, 'float64'));
   const analytic = valueAndGrad(f)(...xs).grads;
   const numeric = xs.map(

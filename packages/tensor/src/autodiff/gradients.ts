@@ -2,21 +2,34 @@ import type { Activation, Conv2dGeometry, Pool2dGeometry } from '../backend.ts';
 import { zeros } from '../creation.ts';
 import { activationBackward } from '../ops/activations.ts';
 import { backpropFilterWith, backpropInputWith, conv2dWith } from '../ops/conv.ts';
-import { add, div, equal, exp, greater, greaterEqual, less, lessEqual, log, mul, neg, sign, sub, where } from '../ops/elementwise.ts';
+import { add, div, equal, exp, greater, greaterEqual, less, log, mul, neg, pow, sign, sub, where } from '../ops/elementwise.ts';
 import { cast, concat, reshape, slice, transpose } from '../ops/layout.ts';
 import { matmul } from '../ops/linalg.ts';
 import { pool2dWith, poolBackwardWith } from '../ops/pool.ts';
-import { reducedShape, sum } from '../ops/reduce.ts';
+import { sum } from '../ops/reduce.ts';
+import { keptShape } from '../shape.ts';
 import type { Tensor } from '../tensor.ts';
 import type { TapeNode } from './tape.ts';
 
 /**
  * Every op's derivative, in one table, written with ops so that any backend can train.
  * Each entry maps the output's gradient dy to one gradient per input (null where the
- * input has none, such as a condition). Broadcast inputs get their gradient summed
- * back to their own shape.
+ * input has none, such as a condition, or where `needs` says nobody asked for it).
+ * Broadcast inputs get their gradient summed back to their own shape.
+ *
+ * At the edges of an op's domain the table follows PyTorch's conventions (checked against
+ * torch in packages/tensor/scripts/gen_edge_gradients.py), so a model differentiates the
+ * same way in both:
+ * - pow: d/da a^b = b·a^(b−1), and 0 where b = 0 (x^0 is constant); at a = 0 this is 0 for
+ *   b > 1, 1 for b = 1, inf for 0 < b < 1. d/db = a^b·ln a, and 0 at a = 0 with b ≥ 0 (the
+ *   limit from the right); NaN for a < 0, where a^b is not differentiable in b.
+ * - sqrt at 0: inf (dy / 2√x); log at 0: dy/0 = ±inf; div by 0: ±inf, or NaN for 0/0.
+ * - abs at 0: 0 (the sign); relu at 0: 0; leakyRelu at 0: alpha (the output is not > 0).
+ * - maximum/minimum at a tie: each operand gets half of dy; max/min reductions: the tied
+ *   maxima share dy equally; clip at a bound: 0 (only the inside passes dy, as relu at 0).
+ * - softmax / logSoftmax: the exact Jacobian-vector products, finite for any finite input.
  */
-type Vjp = (dy: Tensor, node: TapeNode) => (Tensor | null)[];
+type Vjp = (dy: Tensor, node: TapeNode, needs: readonly boolean[]) => (Tensor | null)[];
 
 const act =
   (name: Activation): Vjp =>
@@ -26,14 +39,15 @@ export const GRADIENTS: Record<string, Vjp> = {
   add: (dy, { inputs: [a, b] }) => [unbroadcast(dy, a), unbroadcast(dy, b)],
   sub: (dy, { inputs: [a, b] }) => [unbroadcast(dy, a), unbroadcast(neg(dy), b)],
   mul: (dy, { inputs: [a, b] }) => [unbroadcast(mul(dy, b), a), unbroadcast(mul(dy, a), b)],
-  div: (dy, { inputs: [a, b] }) => [unbroadcast(div(dy, b), a), unbroadcast(neg(div(mul(dy, a), mul(b, b))), b)],
-  // d(a^b)/db = a^b·ln a, defined only where a > 0 (0 elsewhere, as PyTorch does for a = 0).
-  pow: (dy, { inputs: [a, b], output }) => [
-    unbroadcast(mul(dy, mul(b, div(output, a))), a),
-    unbroadcast(where(greater(a, 0), mul(dy, mul(output, log(a))), 0), b),
+  // −dy·a/b² as −dy·(a/b)/b: b·b would overflow float32 for |b| > 1.8e19 and give 0.
+  div: (dy, { inputs: [a, b], output }) => [unbroadcast(div(dy, b), a), unbroadcast(neg(div(mul(dy, output), b)), b)],
+  // Not b·a^b/a, which is 0/0 at a = 0; see the conventions above.
+  pow: (dy, { inputs: [a, b], output }, needs) => [
+    needs[0] ? unbroadcast(mul(dy, where(equal(b, 0), 0, mul(b, pow(a, sub(b, 1))))), a) : null,
+    needs[1] ? unbroadcast(mul(dy, where(mul(equal(a, 0), greaterEqual(b, 0)), 0, mul(output, log(a)))), b) : null,
   ],
-  maximum: (dy, { inputs: [a, b] }) => [unbroadcast(mul(dy, greaterEqual(a, b)), a), unbroadcast(mul(dy, less(a, b)), b)],
-  minimum: (dy, { inputs: [a, b] }) => [unbroadcast(mul(dy, lessEqual(a, b)), a), unbroadcast(mul(dy, greater(a, b)), b)],
+  maximum: (dy, { inputs: [a, b] }) => tieSplit(dy, a, b, less, greater),
+  minimum: (dy, { inputs: [a, b] }) => tieSplit(dy, a, b, greater, less),
   neg: (dy) => [neg(dy)],
   abs: (dy, { inputs: [x] }) => [mul(dy, sign(x))],
   exp: (dy, { output }) => [mul(dy, output)],
@@ -46,7 +60,8 @@ export const GRADIENTS: Record<string, Vjp> = {
   leakyRelu: act('leakyRelu'),
   softmax: (dy, { output, attrs }) => [mul(output, sub(dy, sum(mul(dy, output), attrs.axis as number, true)))],
   logSoftmax: (dy, { output, attrs }) => [sub(dy, mul(exp(output), sum(dy, attrs.axis as number, true)))],
-  clip: (dy, { inputs: [x], attrs }) => [mul(dy, mul(greaterEqual(x, attrs.min as number), lessEqual(x, attrs.max as number)))],
+  // Strictly inside only, as PyTorch's clamp: clip(x, 0, Infinity) is relu and has its slope 0 at 0.
+  clip: (dy, { inputs: [x], attrs }) => [mul(dy, mul(greater(x, attrs.min as number), less(x, attrs.max as number)))],
   where: (dy, { inputs: [cond, a, b] }) => [null, unbroadcast(where(cond, dy, 0), a), unbroadcast(where(cond, 0, dy), b)],
   sum: (dy, { inputs: [x], attrs }) => [expandTo(dy, x, attrs.axes as number[])],
   // Ties share the gradient equally, so the total stays that of one maximum.
@@ -100,6 +115,15 @@ export const GRADIENTS: Record<string, Vjp> = {
   avgPool2dBackward: (dy, { attrs }) => [pool2dWith('avg', dy, attrs.g as Pool2dGeometry)],
 };
 
+/**
+ * maximum's (minimum's) gradient as PyTorch writes it: dy to the larger (smaller) operand,
+ * half of dy to each at a tie; `loses(a, b)` is where a is not the result.
+ */
+function tieSplit(dy: Tensor, a: Tensor, b: Tensor, loses: typeof less, wins: typeof less): Tensor[] {
+  const shared = where(equal(a, b), mul(dy, 0.5), dy);
+  return [unbroadcast(where(loses(a, b), 0, shared), a), unbroadcast(where(wins(a, b), 0, shared), b)];
+}
+
 /** Sums a broadcast gradient back to the operand's shape. */
 export function unbroadcast(g: Tensor, like: Tensor): Tensor {
   if (g.shape.length === like.shape.length && g.shape.every((d, i) => d === like.shape[i])) return g;
@@ -109,12 +133,12 @@ export function unbroadcast(g: Tensor, like: Tensor): Tensor {
 }
 
 function expandTo(dy: Tensor, x: Tensor, axes: number[]): Tensor {
-  return add(zeros(x.shape, dy.dtype), reshape(dy, reducedShape(x.shape, axes, true)));
+  return add(zeros(x.shape, dy.dtype), reshape(dy, keptShape(x.shape, axes, true)));
 }
 
 function extremumGrad(dy: Tensor, { inputs: [x], output, attrs }: TapeNode): Tensor {
   const axes = attrs.axes as number[];
-  const kept = reducedShape(x.shape, axes, true);
+  const kept = keptShape(x.shape, axes, true);
   const mask = equal(x, reshape(output, kept));
   return div(mul(mask, reshape(dy, kept)), sum(mask, axes, true));
 }

@@ -1,11 +1,12 @@
 import { record } from '../autodiff/tape.ts';
-import type { Activation } from '../backend.ts';
-import { allocate, allocateOutput } from '../dtype.ts';
+import { ACTIVATIONS, type Activation } from '../backend.ts';
+import { allocate } from '../dtype.ts';
 import { ShapeError } from '../errors.ts';
-import { formatShape, normalizeAxis, sameShape } from '../shape.ts';
+import { formatShape, sameShape } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
+import { checkAxis, checkOneOf, checkPositive } from '../validate.ts';
 import { unary } from './elementwise.ts';
-import { assertNumber, assertTensor, backend, castData, floatOf } from './util.ts';
+import { assertTensor, backend, castData, floatOf } from './util.ts';
 
 /** 1 / (1 + e^-z), computed so that neither tail overflows to NaN. */
 export const sigmoid = (z: Tensor): Tensor => unary('sigmoid', z);
@@ -13,7 +14,8 @@ export const tanh = (z: Tensor): Tensor => unary('tanh', z);
 export const relu = (z: Tensor): Tensor => unary('relu', z);
 /** z for z > 0, alpha·z otherwise; alpha must be positive so the output's sign is the input's. */
 export function leakyRelu(z: Tensor, alpha = 0.01): Tensor {
-  assertNumber(alpha, 'leakyRelu', 'alpha');
+  assertTensor(z, 'leakyRelu', 'z');
+  checkPositive(alpha, 'leakyRelu', 'alpha');
   return unary('leakyRelu', z, alpha);
 }
 
@@ -31,9 +33,9 @@ export function logSoftmax(z: Tensor, axis = 0): Tensor {
 
 function normalized(op: 'softmax' | 'logSoftmax', z: Tensor, axis: number): Tensor {
   assertTensor(z, op, 'z');
-  const ax = normalizeAxis(axis, z.rank);
+  const ax = checkAxis(axis, z.rank, op);
   const dtype = floatOf(z);
-  const out = allocate(dtype, z.size);
+  const out = allocate(dtype, z.size, op);
   backend()[op](castData(z, dtype), ax, out);
   return record(op, [z], new Tensor(out, z.shape), { axis: ax });
 }
@@ -43,13 +45,16 @@ function normalized(op: 'softmax' | 'logSoftmax', z: Tensor, axis: number): Tens
  * `sigmoid_backward`, `relu_backward` and friends, without keeping Z around.
  */
 export function activationBackward(act: Activation, dA: Tensor, A: Tensor, alpha = 0.01): Tensor {
-  assertTensor(dA, `${act}Backward`, 'dA');
-  assertTensor(A, `${act}Backward`, 'A');
+  checkOneOf(act, 'activationBackward', 'act', ACTIVATIONS);
+  const fn = `${act}Backward`;
+  assertTensor(dA, fn, 'dA');
+  assertTensor(A, fn, 'A');
+  if (act === 'leakyRelu') checkPositive(alpha, fn, 'alpha');
   if (!sameShape(dA.shape, A.shape)) {
-    throw new ShapeError(`${act}Backward: dA ${formatShape(dA.shape)} and A ${formatShape(A.shape)} must have the same shape`);
+    throw new ShapeError(`${fn}: dA ${formatShape(dA.shape)} and A ${formatShape(A.shape)} must have the same shape`);
   }
   const dtype = dA.dtype === 'float64' || A.dtype === 'float64' ? 'float64' : 'float32';
-  const out = allocateOutput(dtype, dA.size);
+  const out = allocate(dtype, dA.size, fn);
   backend().activationBackward(act, castData(dA, dtype), castData(A, dtype), out, alpha);
   return new Tensor(out, dA.shape);
 }

@@ -1,10 +1,10 @@
 import { record } from '../autodiff/tape.ts';
 import type { BinaryOp, UnaryOp } from '../backend.ts';
-import { allocate, allocateOutput, promote } from '../dtype.ts';
+import { allocate, promote } from '../dtype.ts';
 import { ShapeError, ValueError } from '../errors.ts';
-import { broadcastShapes, sizeOf } from '../shape.ts';
+import { broadcastShapes, type Shape, sizeOf } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
-import { assertNumber, assertTensor, asTensor, backend, castData, floatOf, type Operand } from './util.ts';
+import { assertNumber, assertTensor, asTensor, backend, castData, floatOf, type Operand, output } from './util.ts';
 
 /** Validates, broadcasts and promotes once; the backend only computes. */
 function binary(op: BinaryOp, a: Operand, b: Operand): Tensor {
@@ -12,16 +12,19 @@ function binary(op: BinaryOp, a: Operand, b: Operand): Tensor {
   const x = asTensor(a, dtypeHint, op, 'a');
   const y = asTensor(b, dtypeHint, op, 'b');
   const dtype = promote(x.dtype, y.dtype);
-  let shape: number[];
-  try {
-    shape = broadcastShapes(x.shape, y.shape);
-  } catch (error) {
-    throw new ShapeError(`${op}: ${(error as Error).message}`);
-  }
-  const out = allocateOutput(dtype, sizeOf(shape));
+  const shape = broadcastFor(op, x.shape, y.shape);
+  const out = output(dtype, sizeOf(shape), op, shape);
   backend().binary(op, castData(x, dtype), castData(y, dtype), out, shape);
   const result = new Tensor(out, shape);
   return isComparison(op) ? result : record(op, [x, y], result);
+}
+
+function broadcastFor(fn: string, ...shapes: Shape[]): number[] {
+  try {
+    return broadcastShapes(...shapes);
+  } catch (error) {
+    throw new ShapeError(`${fn}: ${(error as Error).message}`);
+  }
 }
 
 function isComparison(op: BinaryOp): boolean {
@@ -31,7 +34,7 @@ function isComparison(op: BinaryOp): boolean {
 export function unary(op: UnaryOp, x: Tensor, alpha = 0): Tensor {
   assertTensor(x, op);
   const dtype = floatOf(x);
-  const out = allocateOutput(dtype, x.size);
+  const out = allocate(dtype, x.size, op);
   const input = castData(x, dtype);
   backend().unary(op, input, out, alpha);
   return op === 'sign' ? new Tensor(out, x.shape) : record(op, [x], new Tensor(out, x.shape), { alpha });
@@ -68,13 +71,8 @@ export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
   const x = asTensor(a, hint, 'where', 'a');
   const y = asTensor(b, hint, 'where', 'b');
   const dtype = promote(x.dtype, y.dtype);
-  let shape: number[];
-  try {
-    shape = broadcastShapes(cond.shape, x.shape, y.shape);
-  } catch (error) {
-    throw new ShapeError(`where: ${(error as Error).message}`);
-  }
-  const out = allocate(dtype, sizeOf(shape));
+  const shape = broadcastFor('where', cond.shape, x.shape, y.shape);
+  const out = output(dtype, sizeOf(shape), 'where', shape);
   backend().where(castData(cond, dtype), castData(x, dtype), castData(y, dtype), out, shape);
   return record('where', [cond, x, y], new Tensor(out, shape));
 }
@@ -86,7 +84,7 @@ export function clip(x: Tensor, min: number, max: number): Tensor {
   assertNumber(max, 'clip', 'max');
   if (min > max) throw new ValueError(`clip: min (${min}) must not exceed max (${max})`);
   const dtype = floatOf(x);
-  const out = allocate(dtype, x.size);
+  const out = allocate(dtype, x.size, 'clip');
   backend().clip(castData(x, dtype), min, max, out);
   return record('clip', [x], new Tensor(out, x.shape), { min, max });
 }

@@ -1,18 +1,21 @@
 import { record } from '../autodiff/tape.ts';
-import { allocate, assertDType, type DType } from '../dtype.ts';
-import { ShapeError, ValueError } from '../errors.ts';
-import { formatShape, normalizeAxis, sameShape, sizeOf } from '../shape.ts';
+import { allocate, type DType } from '../dtype.ts';
+import { ArgumentTypeError, ShapeError, ValueError } from '../errors.ts';
+import { formatShape, sameShape, sizeOf } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
-import { assertTensor, backend, castData } from './util.ts';
+import { checkArray, checkAxis, checkDType, checkInteger, checkSize, describeValue, wrongType } from '../validate.ts';
+import { assertTensor, backend, castData, output } from './util.ts';
 
 /** A view with a new shape over the same data; one dimension may be -1 (inferred). */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   assertTensor(x, 'reshape');
-  if (!Array.isArray(shape)) throw new ValueError(`reshape: shape must be an array, received ${typeof shape}`);
+  checkArray(shape, 'reshape', 'shape');
   const unknown = shape.filter((d) => d === -1).length;
   const known = shape.filter((d) => d !== -1);
-  if (unknown > 1 || known.some((d) => !Number.isInteger(d) || d < 0)) {
-    throw new ValueError(`reshape: shape must hold non-negative integers and at most one -1, received [${shape.join(', ')}]`);
+  if (unknown > 1 || known.some((d) => typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0)) {
+    const bad = shape.find((d) => typeof d !== 'number');
+    const Cls = bad === undefined ? ValueError : ArgumentTypeError;
+    throw new Cls(`reshape: shape must hold non-negative integers and at most one -1, received ${describeValue(shape)}`);
   }
   const product = sizeOf(known);
   const resolved = shape.map((d) => (d === -1 ? (product === 0 ? 0 : x.size / product) : d));
@@ -25,7 +28,8 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
 export const flatten = (x: Tensor): Tensor => reshape(x, [-1]);
 
 export function expandDims(x: Tensor, axis: number): Tensor {
-  const ax = normalizeAxis(axis, x.rank + 1);
+  assertTensor(x, 'expandDims');
+  const ax = checkAxis(axis, x.rank + 1, 'expandDims');
   const shape = [...x.shape];
   shape.splice(ax, 0, 1);
   return reshape(x, shape);
@@ -38,7 +42,7 @@ export function squeeze(x: Tensor, axis?: number): Tensor {
       x,
       x.shape.filter((d) => d !== 1),
     );
-  const ax = normalizeAxis(axis, x.rank);
+  const ax = checkAxis(axis, x.rank, 'squeeze');
   if (x.shape[ax] !== 1)
     throw new ShapeError(
       `squeeze: cannot select an axis to squeeze out which has size not equal to one (axis ${axis} of ${formatShape(x.shape)})`,
@@ -52,6 +56,7 @@ export function squeeze(x: Tensor, axis?: number): Tensor {
 /** Permutes axes (reverses them by default), as numpy's transpose; the result is contiguous. */
 export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   assertTensor(x, 'transpose');
+  if (perm !== undefined) checkArray(perm, 'transpose', 'perm');
   const p = perm ? [...perm] : x.shape.map((_, i) => x.rank - 1 - i);
   if (
     p.length !== x.rank ||
@@ -60,10 +65,10 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
       x.shape.map((_, i) => i),
     )
   ) {
-    throw new ValueError(`transpose: perm [${p.join(', ')}] is not a permutation of the ${x.rank} axes of ${formatShape(x.shape)}`);
+    throw new ValueError(`transpose: perm ${describeValue(p)} is not a permutation of the ${x.rank} axes of ${formatShape(x.shape)}`);
   }
   const shape = p.map((a) => x.shape[a]);
-  const out = allocate(x.dtype, x.size);
+  const out = allocate(x.dtype, x.size, 'transpose');
   backend().transpose(x, p, out);
   return record('transpose', [x], new Tensor(out, shape), { perm: p });
 }
@@ -76,29 +81,42 @@ export const permute = transpose;
  */
 export function slice(x: Tensor, begin: readonly number[], size?: readonly number[]): Tensor {
   assertTensor(x, 'slice');
-  if (!Array.isArray(begin) || begin.length !== x.rank) {
-    throw new ValueError(`slice: begin must have one entry per axis (${x.rank}) of ${formatShape(x.shape)}, received [${begin}]`);
+  checkArray(begin, 'slice', 'begin');
+  if (begin.length !== x.rank) {
+    throw new ValueError(
+      `slice: begin must have one entry per axis (${x.rank}) of ${formatShape(x.shape)}, received ${describeValue(begin)}`,
+    );
+  }
+  if (size !== undefined) {
+    checkArray(size, 'slice', 'size');
+    if (size.length !== x.rank) {
+      throw new ValueError(
+        `slice: size must have one entry per axis (${x.rank}) of ${formatShape(x.shape)}, received ${describeValue(size)}`,
+      );
+    }
   }
   const outShape = x.shape.map((d: number, i: number) => {
-    const b = begin[i];
-    const s = size?.[i] ?? -1;
+    const b = checkInteger(begin[i], 'slice', `begin[${i}]`, 0);
+    const s = size === undefined ? -1 : checkInteger(size[i], 'slice', `size[${i}]`, -1);
     const extent = s === -1 ? d - b : s;
-    if (!Number.isInteger(b) || !Number.isInteger(extent) || b < 0 || extent < 0 || b + extent > d) {
+    if (extent < 0 || b + extent > d) {
       throw new ValueError(`slice: axis ${i} of ${formatShape(x.shape)} cannot take begin ${b} and size ${s}`);
     }
     return extent;
   });
-  const out = allocate(x.dtype, sizeOf(outShape));
+  const out = allocate(x.dtype, sizeOf(outShape), 'slice');
   backend().slice(x, begin, out, outShape);
   return record('slice', [x], new Tensor(out, outShape), { begin: [...begin] });
 }
 
 /** Joins tensors along an existing axis; every other dimension must agree. */
 export function concat(xs: readonly Tensor[], axis = 0): Tensor {
-  if (!Array.isArray(xs) || xs.length === 0) throw new ValueError('concat: expected a non-empty array of tensors');
+  checkArray(xs, 'concat', 'xs');
+  if (xs.length === 0) throw new ValueError('concat: xs must be a non-empty array of tensors, received []');
   for (let i = 0; i < xs.length; i++) assertTensor(xs[i], 'concat', `xs[${i}]`);
   const first = xs[0];
-  const ax = normalizeAxis(axis, first.rank);
+  if (first.rank === 0) throw new ShapeError('concat: zero-dimensional tensors cannot be concatenated (xs[0] has shape ())');
+  const ax = checkAxis(axis, first.rank, 'concat');
   for (const t of xs) {
     if (t.rank !== first.rank || t.shape.some((d: number, i: number) => i !== ax && d !== first.shape[i])) {
       throw new ShapeError(
@@ -109,7 +127,7 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
   const dtype: DType = xs.some((t) => t.dtype === 'float64') ? 'float64' : xs.every((t) => t.dtype === 'int32') ? 'int32' : 'float32';
   const shape = [...first.shape];
   shape[ax] = xs.reduce((s, t) => s + t.shape[ax], 0);
-  const out = allocate(dtype, sizeOf(shape));
+  const out = output(dtype, sizeOf(shape), 'concat', shape);
   backend().concat(
     xs.map((t) => castData(t, dtype)),
     ax,
@@ -121,25 +139,37 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
 /** Picks entries along `axis` by index, like numpy's `take`: x[:, indices] for axis 1. */
 export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0): Tensor {
   assertTensor(x, 'gather');
-  const ax = normalizeAxis(axis, x.rank);
-  const idx = Int32Array.from(indices instanceof Tensor ? indices.data : indices);
+  const ax = checkAxis(axis, x.rank, 'gather');
+  const values: ArrayLike<unknown> =
+    indices instanceof Tensor
+      ? indices.data
+      : Array.isArray(indices)
+        ? indices
+        : wrongType('gather', 'indices', 'a Tensor or an array of integers', indices);
+  if (indices instanceof Tensor && indices.rank > 1) {
+    throw new ShapeError(`gather: indices must be 1-D, received ${describeValue(indices)}`);
+  }
   const n = x.shape[ax];
+  const shape = [...x.shape];
+  shape[ax] = values.length;
+  const size = sizeOf(shape);
+  if (size > 1 << 24) checkSize(size, 'gather', `the result's shape ${formatShape(shape)}`, x.dtype);
+  const idx = new Int32Array(values.length);
   for (let i = 0; i < idx.length; i++) {
-    const v = indices instanceof Tensor ? indices.data[i] : (indices as number[])[i];
+    const v = values[i];
+    if (typeof v !== 'number') wrongType('gather', `indices[${i}]`, 'an integer', v);
     if (!Number.isInteger(v) || v < -n || v >= n) {
       throw new ValueError(`gather: index ${v} is out of bounds for axis ${ax} with size ${n}`);
     }
-    if (idx[i] < 0) idx[i] += n;
+    idx[i] = v < 0 ? v + n : v;
   }
-  const shape = [...x.shape];
-  shape[ax] = idx.length;
-  const out = allocate(x.dtype, sizeOf(shape));
+  const out = allocate(x.dtype, size, 'gather');
   backend().gather(x, idx, ax, out);
   return record('gather', [x], new Tensor(out, shape), { axis: ax, indices: idx });
 }
 
 export function cast(x: Tensor, dtype: DType): Tensor {
   assertTensor(x, 'cast');
-  assertDType(dtype, 'cast: dtype');
+  checkDType(dtype, 'cast');
   return dtype === x.dtype ? x : record('cast', [x], castData(x, dtype));
 }

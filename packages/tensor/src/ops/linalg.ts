@@ -1,10 +1,11 @@
 import { record } from '../autodiff/tape.ts';
-import type { Activation } from '../backend.ts';
-import { allocateOutput, promote } from '../dtype.ts';
-import { ShapeError, ValueError } from '../errors.ts';
+import { ACTIVATIONS, type Activation } from '../backend.ts';
+import { promote } from '../dtype.ts';
+import { ShapeError } from '../errors.ts';
 import { formatShape } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
-import { assertNumber, assertTensor, backend, castData } from './util.ts';
+import { checkOneOf, checkOptions, checkPositive, optionalBoolean, wrongType } from '../validate.ts';
+import { assertTensor, backend, castData, output } from './util.ts';
 
 export interface MatmulOptions {
   /** Use aᵀ without materializing it. */
@@ -17,17 +18,20 @@ export interface MatmulOptions {
  * op(a)·op(b) for 2-D tensors, with BLAS's transpose flags: the course's
  * dW = (1/m)·dZ·A_prevᵀ is `matmul(dZ, A_prev, { transB: true })`, no copy of A_prev.
  */
-export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
+export function matmul(a: Tensor, b: Tensor, options?: MatmulOptions): Tensor {
   assertTensor(a, 'matmul', 'a');
   assertTensor(b, 'matmul', 'b');
-  const transA = options.transA ?? false;
-  const transB = options.transB ?? false;
+  const o = checkOptions(options, 'matmul', MATMUL_OPTIONS);
+  const transA = optionalBoolean(o.transA, false, 'matmul', 'options.transA');
+  const transB = optionalBoolean(o.transB, false, 'matmul', 'options.transB');
   const [m, n] = matmulShape(a, b, transA, transB);
   const dtype = promote(a.dtype, b.dtype);
-  const out = allocateOutput(dtype, m * n);
+  const out = output(dtype, m * n, 'matmul', [m, n]);
   backend().matmul(castData(a, dtype), castData(b, dtype), out, { transA, transB, alpha: 1, beta: 0 });
   return record('matmul', [a, b], new Tensor(out, [m, n]), { transA, transB });
 }
+
+const MATMUL_OPTIONS = ['transA', 'transB'] as const;
 
 function matmulShape(a: Tensor, b: Tensor, transA: boolean, transB: boolean): [number, number] {
   if (a.rank !== 2 || b.rank !== 2) {
@@ -49,15 +53,12 @@ function matmulShape(a: Tensor, b: Tensor, transA: boolean, transB: boolean): [n
  * The Dense layer's forward step in one call: A = g(W·A_prev + b). Backends fuse it
  * (one pass over the output instead of three); b is (n, 1) or null.
  */
-export function linear(W: Tensor, A: Tensor, b: Tensor | null, activation: Activation = 'linear', alpha = 0.01): Tensor {
+export function linear(W: Tensor, A: Tensor, b: Tensor | null = null, activation: Activation = 'linear', alpha = 0.01): Tensor {
   assertTensor(W, 'linear', 'W');
   assertTensor(A, 'linear', 'A');
-  assertNumber(alpha, 'linear', 'alpha');
-  if (!['linear', 'sigmoid', 'tanh', 'relu', 'leakyRelu'].includes(activation)) {
-    throw new ValueError(
-      `linear: activation must be one of linear, sigmoid, tanh, relu, leakyRelu, received ${JSON.stringify(activation)}`,
-    );
-  }
+  if (b !== null && !(b instanceof Tensor)) wrongType('linear', 'b', 'a Tensor of shape (n, 1) or null (no bias)', b);
+  checkOneOf(activation, 'linear', 'activation', ACTIVATIONS);
+  checkPositive(alpha, 'linear', 'alpha');
   const [n, m] = matmulShape(W, A, false, false);
   if (b !== null) {
     assertTensor(b, 'linear', 'b');
@@ -66,7 +67,7 @@ export function linear(W: Tensor, A: Tensor, b: Tensor | null, activation: Activ
     }
   }
   const dtype = promote(promote(W.dtype, A.dtype), b?.dtype ?? W.dtype);
-  const out = allocateOutput(dtype, n * m);
+  const out = output(dtype, n * m, 'linear', [n, m]);
   backend().linear(castData(W, dtype), castData(A, dtype), b && castData(b, dtype), activation, alpha, out);
   const inputs = b ? [W, A, b] : [W, A];
   return record('linear', inputs, new Tensor(out, [n, m]), { activation, alpha });

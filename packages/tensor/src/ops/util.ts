@@ -1,7 +1,8 @@
-import { allocate, type DType, describe, type FloatDType } from '../dtype.ts';
-import { NeuriteError, ValueError } from '../errors.ts';
+import { allocate, type DType, type FloatArray, type FloatDType } from '../dtype.ts';
 import { getBackend } from '../registry.ts';
+import { formatShape, type Shape } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
+import { checkNumber, checkSize, checkTensor, type NumberRule, wrongType } from '../validate.ts';
 
 export type Operand = Tensor | number;
 
@@ -16,24 +17,35 @@ export function asTensor(x: Operand, dtype: DType, fn: string, arg: string): Ten
     data[0] = x;
     return new Tensor(data, []);
   }
-  throw new NeuriteError(`${fn}: ${arg} must be a Tensor or a number, received ${describe(x)}`);
+  return wrongType(fn, arg, 'a Tensor or a number', x);
 }
 
 export function assertTensor(x: unknown, fn: string, arg = 'x'): Tensor {
-  if (x instanceof Tensor) return x;
-  throw new NeuriteError(`${fn}: ${arg} must be a Tensor, received ${describe(x)}`);
+  return checkTensor(x, fn, arg);
 }
 
+const NOT_NAN: NumberRule = { infinite: true };
+
+/** A number that is not NaN (±Infinity is allowed: clip(x, 0, Infinity)). */
 export function assertNumber(x: unknown, fn: string, arg: string): number {
-  if (typeof x !== 'number' || Number.isNaN(x))
-    throw new ValueError(`${fn}: ${arg} must be a number, received ${describe(x)} ${String(x)}`);
-  return x;
+  return checkNumber(x, fn, arg, NOT_NAN);
+}
+
+/**
+ * A result's zero-filled storage, after checking that its shape fits in a typed array and in
+ * memory: a broadcast or a product can ask for far more than its inputs hold.
+ */
+export function output(dtype: FloatDType, size: number, fn: string, shape: Shape): FloatArray;
+export function output(dtype: DType, size: number, fn: string, shape: Shape): Float32Array | Float64Array | Int32Array;
+export function output(dtype: DType, size: number, fn: string, shape: Shape): Float32Array | Float64Array | Int32Array {
+  if (size > 1 << 24) checkSize(size, fn, `the result's shape ${formatShape(shape)}`, dtype);
+  return allocate(dtype, size, fn);
 }
 
 /** The same values in `dtype`; the tensor itself when it already is. */
 export function castData(t: Tensor, dtype: DType): Tensor {
   if (t.dtype === dtype) return t;
-  const out = allocate(dtype, t.size);
+  const out = allocate(dtype, t.size, 'cast');
   out.set(t.data);
   return new Tensor(out, t.shape);
 }

@@ -1,7 +1,19 @@
 import { allocate, type FloatDType } from '../dtype.ts';
 import { ValueError } from '../errors.ts';
-import { assertShape, sizeOf } from '../shape.ts';
+import { sizeOf } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
+import {
+  checkArray,
+  checkArrayLength,
+  checkFloatDType,
+  checkInteger,
+  checkNonNegative,
+  checkNumber,
+  checkOptions,
+  checkShape,
+  describeValue,
+  wrongType,
+} from '../validate.ts';
 import { MT19937 } from './mt19937.ts';
 
 export interface GeneratorState {
@@ -22,9 +34,7 @@ export class Generator {
   private gauss: number | null = null;
 
   constructor(seed: number) {
-    if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) {
-      throw new ValueError(`Generator: seed must be an integer in [0, 2^32), received ${seed}`);
-    }
+    checkInteger(seed, 'Generator', 'seed', 0, 2 ** 32 - 1);
     this.mt = new MT19937(seed);
   }
 
@@ -57,22 +67,27 @@ export class Generator {
 
   /** Uniform [0, 1) values in C order, like `np.random.rand(*shape)`. */
   rand(shape: readonly number[], dtype: FloatDType = 'float32'): Tensor {
-    return this.fill(shape, dtype, () => this.random());
+    return this.fill('rand', shape, dtype, () => this.random());
   }
 
   /** Standard normal values in C order, like `np.random.randn(*shape)`. */
   randn(shape: readonly number[], dtype: FloatDType = 'float32'): Tensor {
-    return this.fill(shape, dtype, () => this.normal());
+    return this.fill('randn', shape, dtype, () => this.normal());
   }
 
   /** Uniform [low, high), like `np.random.uniform`. */
   uniform(low: number, high: number, shape: readonly number[], dtype: FloatDType = 'float32'): Tensor {
-    return this.fill(shape, dtype, () => low + (high - low) * this.random());
+    checkNumber(low, 'uniform', 'low');
+    checkNumber(high, 'uniform', 'high');
+    if (!Number.isFinite(high - low)) throw new ValueError(`uniform: high - low must be finite, received low=${low}, high=${high}`);
+    return this.fill('uniform', shape, dtype, () => low + (high - low) * this.random());
   }
 
   /** mean + std·N(0, 1), like `np.random.normal`. */
   normalTensor(mean: number, std: number, shape: readonly number[], dtype: FloatDType = 'float32'): Tensor {
-    return this.fill(shape, dtype, () => mean + std * this.normal());
+    checkNumber(mean, 'normalTensor', 'mean');
+    checkNonNegative(std, 'normalTensor', 'std');
+    return this.fill('normalTensor', shape, dtype, () => mean + std * this.normal());
   }
 
   /**
@@ -80,9 +95,11 @@ export class Generator {
    * 32-bit words, so the stream matches numpy's for ranges below 2^32.
    */
   randint(low: number, high: number, size = 1): number[] {
-    if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
-      throw new ValueError(`randint: expected integers with low < high, received low=${low}, high=${high}`);
-    }
+    checkInteger(low, 'randint', 'low');
+    checkInteger(high, 'randint', 'high');
+    checkInteger(size, 'randint', 'size', 0, 2 ** 32);
+    if (high <= low) throw new ValueError(`randint: expected low < high, received low=${low}, high=${high}`);
+    checkArrayLength(size, 'randint', `size ${size}`);
     const range = high - low - 1;
     if (range > 0xffffffff) throw new ValueError(`randint: ranges wider than 2^32 are not supported, received ${range + 1}`);
     const mask = maskFor(range);
@@ -97,6 +114,7 @@ export class Generator {
 
   /** Shuffles an array in place with numpy's legacy Fisher-Yates. */
   shuffle<T>(items: T[]): T[] {
+    checkArray(items, 'shuffle', 'items');
     for (let i = items.length - 1; i > 0; i--) {
       const j = this.interval(i);
       const tmp = items[i];
@@ -108,7 +126,8 @@ export class Generator {
 
   /** A shuffled 0..n-1, like `np.random.permutation(n)`. */
   permutation(n: number): number[] {
-    if (!Number.isInteger(n) || n < 0) throw new ValueError(`permutation: n must be a non-negative integer, received ${n}`);
+    checkInteger(n, 'permutation', 'n', 0);
+    checkArrayLength(n, 'permutation', `n ${n}`);
     return this.shuffle(Array.from({ length: n }, (_, i) => i));
   }
 
@@ -117,11 +136,16 @@ export class Generator {
   }
 
   setState(state: GeneratorState): void {
-    if (!Array.isArray(state?.key) || state.key.length !== 624 || !Number.isInteger(state.pos) || state.pos < 0 || state.pos > 624) {
-      throw new ValueError('Generator.setState: expected { key: 624 words, pos: 0..624, gauss }');
+    const fn = 'Generator.setState';
+    checkOptions(state, fn, ['key', 'pos', 'gauss'], 'state');
+    const key = checkArray(state?.key, fn, 'state.key');
+    if (key.length !== 624 || !key.every((w) => typeof w === 'number' && Number.isInteger(w) && w >= 0 && w < 2 ** 32)) {
+      throw new ValueError(`${fn}: state.key must be 624 unsigned 32-bit integers, received ${describeValue(key)}`);
     }
+    checkInteger(state.pos, fn, 'state.pos', 0, 624);
+    if (state.gauss !== null && state.gauss !== undefined) checkNumber(state.gauss, fn, 'state.gauss');
     this.mt.setState(state);
-    this.gauss = state.gauss;
+    this.gauss = state.gauss ?? null;
   }
 
   /** A uniform integer in [0, max], numpy's `random_interval`. */
@@ -134,9 +158,10 @@ export class Generator {
     return v;
   }
 
-  private fill(shape: readonly number[], dtype: FloatDType, draw: () => number): Tensor {
-    const s = assertShape(shape as number[]);
-    const data = allocate(dtype, sizeOf(s));
+  private fill(fn: string, shape: readonly number[], dtype: FloatDType, draw: () => number): Tensor {
+    const d = checkFloatDType(dtype, fn);
+    const s = checkShape(shape, fn, 'shape', d);
+    const data = allocate(d, sizeOf(s), fn);
     for (let i = 0; i < data.length; i++) data[i] = draw();
     return new Tensor(data, s);
   }
@@ -154,6 +179,9 @@ function maskFor(max: number): number {
 }
 
 /** A Generator from a seed, or the generator itself: what every `rng` option accepts. */
-export function toGenerator(rng: Generator | number): Generator {
-  return rng instanceof Generator ? rng : new Generator(rng);
+export function toGenerator(rng: Generator | number, fn = 'toGenerator', arg = 'rng'): Generator {
+  if (rng instanceof Generator) return rng;
+  if (typeof rng !== 'number') wrongType(fn, arg, 'a Generator or an integer seed in [0, 2^32)', rng);
+  checkInteger(rng, fn, arg, 0, 2 ** 32 - 1);
+  return new Generator(rng);
 }

@@ -7,6 +7,7 @@ import { setBackend } from '../registry.ts';
 import type { Tensor } from '../tensor.ts';
 import { assert, assertClose, assertDType, assertEqual, assertThrows, EXACT } from './assert.ts';
 import { CONV_OP_CHECKS, randomConvNet } from './conv-gradients.ts';
+import { edgeGradientChecks } from './edge-gradients.ts';
 import type { ConformanceCase } from './index.ts';
 import { inputsFor, OP_CHECKS } from './op-gradients.ts';
 import { randomProgram } from './random-programs.ts';
@@ -106,6 +107,7 @@ export function autodiffCases(backendName: string): ConformanceCase[] {
       assertClose(grads[0], [0, 0.5, 0.5, 0], EXACT);
     }),
   ];
+  for (const e of edgeGradientChecks()) cases.push(c(e.name, e.fn));
   for (const [name, f, shapes, domain] of OP_CHECKS) {
     cases.push(c(`gradCheck ${name}`, () => checkGrad(f, inputsFor(name, shapes, domain), name)));
   }

@@ -1,5 +1,6 @@
 import type { BinaryOp, UnaryOp } from '../../backend.ts';
 import type { FloatArray, TypedArray } from '../../dtype.ts';
+import { BackendError } from '../../errors.ts';
 import { broadcastStrides, type Shape } from '../../shape.ts';
 import type { Tensor } from '../../tensor.ts';
 import { sigmoid32, tanh32 } from './math32.ts';
@@ -12,6 +13,15 @@ import { forEachRun } from './strided.ts';
  */
 export function sigmoidScalar(z: number): number {
   return 1 / (1 + Math.exp(-z));
+}
+
+/**
+ * IEEE 754's pow, as numpy and C have it: 1^y = 1 and x^0 = 1 for every x and y, NaN included,
+ * and (−1)^±∞ = 1. JavaScript's `**` gives NaN for 1 ** NaN and (±1) ** ±Infinity.
+ */
+export function ieeePow(a: number, b: number): number {
+  if (a === 1 || b === 0 || ((b === Number.POSITIVE_INFINITY || b === Number.NEGATIVE_INFINITY) && (a === -1 || a === 1))) return 1;
+  return a ** b;
 }
 
 export function unary(op: UnaryOp, x: Tensor, out: FloatArray, alpha: number): void {
@@ -56,7 +66,14 @@ export function unary(op: UnaryOp, x: Tensor, out: FloatArray, alpha: number): v
     case 'leakyRelu':
       for (let i = 0; i < n; i++) out[i] = a[i] < 0 ? alpha * a[i] : a[i];
       return;
+    default:
+      unknownOp('unary', op);
   }
+}
+
+/** An op the op layer let through but this backend lacks: an error, never an unwritten output. */
+export function unknownOp(kind: string, op: never): never {
+  throw new BackendError(`js backend: unknown ${kind} op '${String(op)}'`);
 }
 
 export function binary(op: BinaryOp, x: Tensor, y: Tensor, out: FloatArray, outShape: Shape): void {
@@ -96,7 +113,7 @@ function binaryRun(
       for (let i = 0; i < n; i++) out[o + i] = a[ia + i * sa] / b[ib + i * sb];
       return;
     case 'pow':
-      for (let i = 0; i < n; i++) out[o + i] = a[ia + i * sa] ** b[ib + i * sb];
+      for (let i = 0; i < n; i++) out[o + i] = ieeePow(a[ia + i * sa], b[ib + i * sb]);
       return;
     case 'maximum':
       for (let i = 0; i < n; i++) out[o + i] = nanMax(a[ia + i * sa], b[ib + i * sb]);
@@ -122,6 +139,8 @@ function binaryRun(
     case 'greaterEqual':
       for (let i = 0; i < n; i++) out[o + i] = a[ia + i * sa] >= b[ib + i * sb] ? 1 : 0;
       return;
+    default:
+      unknownOp('binary', op);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Activation, AdamStep } from '../../backend.ts';
 import type { FloatArray } from '../../dtype.ts';
 import type { Tensor } from '../../tensor.ts';
-import { sigmoidScalar } from './elementwise.ts';
+import { sigmoidScalar, unknownOp } from './elementwise.ts';
 import { gemm } from './gemm.ts';
 import { sigmoid32, tanh32 } from './math32.ts';
 
@@ -48,6 +48,8 @@ function activate(act: Activation, alpha: number, out: FloatArray, row: number, 
         out[j] = z < 0 ? alpha * z : z;
       }
       return;
+    default:
+      unknownOp('activation', act);
   }
 }
 
@@ -107,6 +109,8 @@ function applySlope(act: Activation, alpha: number, d: FloatArray, a: FloatArray
     case 'leakyRelu':
       for (let i = 0; i < n; i++) out[i] = a[i] > 0 ? d[i] : alpha * d[i];
       return;
+    default:
+      unknownOp('activation', act);
   }
 }
 
