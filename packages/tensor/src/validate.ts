@@ -234,7 +234,7 @@ export function formatBytes(bytes: number): string {
 export function checkSize(size: number, fn: string, what: string, dtype: DType = 'float32'): void {
   const bytes = size * BYTES[dtype];
   if (size <= maxElements && bytes <= memoryLimit()) return;
-  const count = size >= 1e6 ? size.toExponential(3).replace(/\.?0+e/, 'e') : String(size);
+  const count = size >= 1e6 ? size.toExponential(3).replace(/\.?0+e/, 'e').replace('e+', 'e') : String(size);
   if (size > maxElements) {
     throw new ValueError(
       `${prefix(fn)}${what} has ${count} elements (${formatBytes(bytes)} as ${dtype}); a tensor holds at most ${maxElements} elements`,
