@@ -16,23 +16,46 @@ export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32'];
 /** The largest typed array V8 (Node, Deno, Chrome) can make: 2^32 elements. */
 export const maxElements = 2 ** 32;
 
-let memory: number | undefined;
+interface OsMemory {
+  totalmem?: () => number;
+  freemem?: () => number;
+}
+
+let os: OsMemory | null | undefined;
+
+function nodeOs(): OsMemory | null {
+  if (os === undefined) {
+    try {
+      os = nodeBuiltin<OsMemory>('node:os');
+    } catch {
+      os = null;
+    }
+  }
+  return os;
+}
+
+/** Below this a request is never compared with the free memory (reading it costs a system call). */
+const LARGE_BYTES = 64 * 2 ** 20;
 
 /**
- * The machine's memory in bytes where the runtime tells (Node: os.totalmem()), Infinity
- * elsewhere: a tensor larger than the memory cannot be written without thrashing, so it is
- * refused by name instead of being allocated lazily and failing later in an OOM kill.
+ * Why `bytes` cannot be had, or null when it can: more than the machine's memory, or (for
+ * requests over 64 MiB) more than is available now (Node: os.totalmem() and os.freemem();
+ * other runtimes do not tell, and there only the typed-array limit applies). Such a tensor
+ * would not be refused by the allocator, which maps pages lazily; it would fail later, when
+ * written, in an OOM kill of the whole process.
  */
-export function memoryLimit(): number {
-  if (memory === undefined) {
-    memory = Number.POSITIVE_INFINITY;
-    try {
-      const os = nodeBuiltin<{ totalmem?: () => number }>('node:os');
-      const total = os.totalmem?.();
-      if (typeof total === 'number' && total > 0) memory = total;
-    } catch {}
-  }
-  return memory;
+export function memoryShortfall(bytes: number): string | null {
+  if (bytes <= LARGE_BYTES) return null;
+  const m = nodeOs();
+  const total = m?.totalmem?.();
+  if (typeof total === 'number' && total > 0 && bytes > total) return `more than this machine's ${gib(total)} of memory`;
+  const free = m?.freemem?.();
+  if (typeof free === 'number' && free > 0 && bytes > free) return `more than the ${gib(free)} of memory available now`;
+  return null;
+}
+
+function gib(bytes: number): string {
+  return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
 }
 
 const BYTES_PER: Record<DType, number> = { float32: 4, float64: 8, int32: 4 };
@@ -47,9 +70,9 @@ export function allocate(dtype: 'float64', size: number, fn?: string): Float64Ar
 export function allocate(dtype: FloatDType, size: number, fn?: string): FloatArray;
 export function allocate(dtype: DType, size: number, fn?: string): TypedArray;
 export function allocate(dtype: DType, size: number, fn = 'allocate'): TypedArray {
-  if (!(size <= maxElements) || size * BYTES_PER[dtype] > memoryLimit()) {
-    throw new ValueError(`${fn}: cannot allocate ${size} ${dtype} elements (${size * BYTES_PER[dtype]} bytes)`);
-  }
+  const bytes = size * BYTES_PER[dtype];
+  const short = size > maxElements ? `more than the ${maxElements} elements a typed array holds` : memoryShortfall(bytes);
+  if (short !== null) throw new ValueError(`${fn}: cannot allocate ${size} ${dtype} elements (${bytes} bytes), ${short}`);
   try {
     switch (dtype) {
       case 'float32':

@@ -3,6 +3,7 @@ import { defineBackend } from './backend-defaults.ts';
 import { jsBackend } from './backends/js/index.ts';
 import { BackendError } from './errors.ts';
 import { envVar, type NodeLikeProcess, nodeProcess } from './runtime.ts';
+import { checkFunction, checkNumber, describeValue, wrongType } from './validate.ts';
 
 /**
  * Backends by name with a priority. The first op picks the highest-priority backend
@@ -45,7 +46,9 @@ let discovered = false;
 /** Adds a backend; optional ops it lacks are composed from its core ops. */
 export function registerBackend(name: string, load: () => BackendImpl, priority = 0): void {
   if (typeof name !== 'string' || name === '')
-    throw new BackendError(`registerBackend: name must be a non-empty string, received ${JSON.stringify(name)}`);
+    throw new BackendError(`registerBackend: name must be a non-empty string, received ${describeValue(name)}`);
+  checkFunction(load, 'registerBackend', 'load');
+  checkNumber(priority, 'registerBackend', 'priority');
   entries.set(name, { name, priority, load });
   // A new higher-priority backend takes over unless the user chose one explicitly.
   if (active && !reason.startsWith('chosen') && priority > (entries.get(active.name)?.priority ?? 0)) active = null;
@@ -53,8 +56,10 @@ export function registerBackend(name: string, load: () => BackendImpl, priority 
 
 /** Makes `name` the backend of every following op; throws for an unknown or failing one. */
 export function setBackend(name: string): Backend {
+  if (typeof name !== 'string')
+    wrongType('setBackend', 'name', `a backend name (one of ${[...entries.keys()].map((n) => `'${n}'`).join(', ')})`, name);
   discover();
-  const backend = load(name);
+  const backend = load(name, 'setBackend');
   if (!backend) throw new BackendError(`setBackend: backend '${name}' failed to load: ${failures[name]}`);
   active = backend;
   reason = `chosen with setBackend('${name}')`;
@@ -99,12 +104,12 @@ export function listBackends(): string[] {
   return [...entries.keys()];
 }
 
-function load(name: string): Backend | null {
+function load(name: string, fn = 'getBackend'): Backend | null {
   const cached = loaded.get(name);
   if (cached) return cached;
   const entry = entries.get(name);
   if (!entry) {
-    throw new BackendError(`unknown backend '${name}': expected one of ${[...entries.keys()].map((n) => `'${n}'`).join(', ')}`);
+    throw new BackendError(`${fn}: unknown backend '${name}': expected one of ${[...entries.keys()].map((n) => `'${n}'`).join(', ')}`);
   }
   try {
     const backend = defineBackend(entry.load());

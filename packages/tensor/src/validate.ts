@@ -1,4 +1,4 @@
-import { type DType, type FloatDType, maxElements, memoryLimit } from './dtype.ts';
+import { type DType, type FloatDType, maxElements, memoryShortfall } from './dtype.ts';
 import { ArgumentTypeError, DTypeError, ShapeError, ValueError } from './errors.ts';
 import { broadcastShapes as broadcastTrusted, formatShape as formatTrusted, type Shape } from './shape.ts';
 import { Tensor } from './tensor.ts';
@@ -233,16 +233,21 @@ export function formatBytes(bytes: number): string {
  */
 export function checkSize(size: number, fn: string, what: string, dtype: DType = 'float32'): void {
   const bytes = size * BYTES[dtype];
-  if (size <= maxElements && bytes <= memoryLimit()) return;
-  const count = size >= 1e6 ? size.toExponential(3).replace(/\.?0+e/, 'e').replace('e+', 'e') : String(size);
+  const short = size > maxElements ? null : memoryShortfall(bytes);
+  if (size <= maxElements && short === null) return;
+  const count =
+    size >= 1e6
+      ? size
+          .toExponential(3)
+          .replace(/\.?0+e/, 'e')
+          .replace('e+', 'e')
+      : String(size);
   if (size > maxElements) {
     throw new ValueError(
       `${prefix(fn)}${what} has ${count} elements (${formatBytes(bytes)} as ${dtype}); a tensor holds at most ${maxElements} elements`,
     );
   }
-  throw new ValueError(
-    `${prefix(fn)}${what} needs ${formatBytes(bytes)} as ${dtype}, more than this machine's ${formatBytes(memoryLimit())} of memory`,
-  );
+  throw new ValueError(`${prefix(fn)}${what} needs ${formatBytes(bytes)} as ${dtype}, ${short}`);
 }
 
 /** About the longest plain JavaScript array V8 makes (2^27 elements; longer ones throw a bare RangeError). */

@@ -158,7 +158,7 @@ describe('Tensor', () => {
 describe('backend registry', () => {
   it("setBackend('nope') throws BackendError listing the known backends", () => {
     expect(() => setBackend('nope')).toThrow(BackendError);
-    expect(() => setBackend('nope')).toThrow("unknown backend 'nope': expected one of 'js'");
+    expect(() => setBackend('nope')).toThrow("setBackend: unknown backend 'nope': expected one of 'js'");
   });
 
   it('backendInfo names the active backend and why', () => {

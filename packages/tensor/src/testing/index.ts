@@ -55,6 +55,8 @@ export {
   type Tolerance,
   UNIT_ROUNDOFF,
 } from './assert.ts';
+export { badInputCases } from './bad-inputs.ts';
 export type { ArrayFixture } from './fixtures/conformance.ts';
 export { generatorCases } from './generator-cases.ts';
+export * from './refusal.ts';
 export { autodiffCases };
