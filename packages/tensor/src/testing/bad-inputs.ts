@@ -30,6 +30,8 @@ import {
 // biome-ignore lint/suspicious/noExplicitAny: the probe passes what TypeScript would refuse, as JavaScript callers can.
 type Loose = any;
 const any = (v: unknown): Loose => v;
+/** The ops by name, for the loops over families of ops. */
+const OPS: Record<string, Loose> = { ...op };
 
 type Float = 'float32' | 'float64';
 const FLOATS: readonly Float[] = ['float32', 'float64'];
@@ -240,13 +242,13 @@ export function badInputCases(backendName: string): ProbeCase[] {
     const x = () => sample(dtype);
     for (const fn of BINARY) {
       for (const v of [...NOT_TENSORS, undefined]) {
-        refuse(`${fn}(x ${dtype}, ${show(v)})`, () => op[fn](x(), any(v)), ArgumentTypeError, fn, 'b');
+        refuse(`${fn}(x ${dtype}, ${show(v)})`, () => OPS[fn](x(), any(v)), ArgumentTypeError, fn, 'b');
       }
-      refuse(`${fn}('2', x ${dtype})`, () => op[fn](any('2'), x()), ArgumentTypeError, fn, 'a');
-      refuse(`${fn}: (2, 3) with (3, 2) ${dtype}`, () => op[fn](x(), sample(dtype, [3, 2])), ShapeError, fn, '(2,3)', '(3,2)');
+      refuse(`${fn}('2', x ${dtype})`, () => OPS[fn](any('2'), x()), ArgumentTypeError, fn, 'a');
+      refuse(`${fn}: (2, 3) with (3, 2) ${dtype}`, () => OPS[fn](x(), sample(dtype, [3, 2])), ShapeError, fn, '(2,3)', '(3,2)');
       refuse(
         `${fn}: a broadcast to 1e10 elements is refused before allocating (${dtype})`,
-        () => op[fn](zeros([1e5, 1], dtype), zeros([1, 1e5], dtype)),
+        () => OPS[fn](zeros([1e5, 1], dtype), zeros([1, 1e5], dtype)),
         ValueError,
         fn,
         'elements',
@@ -256,7 +258,7 @@ export function badInputCases(backendName: string): ProbeCase[] {
     refuse(`x.mul(1n) (${dtype})`, () => x().mul(any(1n)), ArgumentTypeError, 'mul', 'b');
     for (const fn of UNARY) {
       for (const v of [...NOT_TENSORS, 2, undefined])
-        refuse(`${fn}(${show(v)})`, () => (op[fn] as Loose)(v), ArgumentTypeError, fn === 'flatten' ? 'reshape' : fn, 'x');
+        refuse(`${fn}(${show(v)})`, () => OPS[fn](v), ArgumentTypeError, fn === 'flatten' ? 'reshape' : fn, 'x');
     }
     for (const alpha of [-1, 0, ...NON_FINITE, '0.1', null]) {
       refuse(`leakyRelu(x, ${show(alpha)}) (${dtype})`, () => op.leakyRelu(x(), any(alpha)), numberRefusal(alpha), 'leakyRelu', 'alpha');
@@ -298,10 +300,10 @@ export function badInputCases(backendName: string): ProbeCase[] {
     // --- activations --------------------------------------------------------------------
     for (const fn of ['softmax', 'logSoftmax'] as const) {
       for (const axis of ['0', 2, -3, 1.5, Number.NaN, null, [0], 1n]) {
-        refuse(`${fn}(x, ${show(axis)}) (${dtype})`, () => op[fn](x(), any(axis)), numberRefusal(axis), fn, 'axis');
+        refuse(`${fn}(x, ${show(axis)}) (${dtype})`, () => OPS[fn](x(), any(axis)), numberRefusal(axis), fn, 'axis');
       }
-      for (const v of NOT_TENSORS) refuse(`${fn}(${show(v)})`, () => op[fn](any(v)), ArgumentTypeError, fn, 'z');
-      refuse(`${fn}(scalar, 0) has no axis (${dtype})`, () => op[fn](scalar(1, dtype), 0), ValueError, fn, 'axis', 'rank 0');
+      for (const v of NOT_TENSORS) refuse(`${fn}(${show(v)})`, () => OPS[fn](any(v)), ArgumentTypeError, fn, 'z');
+      refuse(`${fn}(scalar, 0) has no axis (${dtype})`, () => OPS[fn](scalar(1, dtype), 0), ValueError, fn, 'axis', 'rank 0');
     }
     for (const act of ['gelu', 'softmax', 'Relu', '', 5, null, undefined]) {
       refuse(
@@ -323,10 +325,10 @@ export function badInputCases(backendName: string): ProbeCase[] {
     }
     for (const fn of ['sigmoidBackward', 'tanhBackward', 'reluBackward', 'leakyReluBackward'] as const) {
       for (const v of NOT_TENSORS.slice(0, 4)) {
-        refuse(`${fn}(${show(v)}, A)`, () => op[fn](any(v), x()), ArgumentTypeError, fn, 'dA');
-        refuse(`${fn}(dA, ${show(v)})`, () => op[fn](x(), any(v)), ArgumentTypeError, fn, 'A');
+        refuse(`${fn}(${show(v)}, A)`, () => OPS[fn](any(v), x()), ArgumentTypeError, fn, 'dA');
+        refuse(`${fn}(dA, ${show(v)})`, () => OPS[fn](x(), any(v)), ArgumentTypeError, fn, 'A');
       }
-      refuse(`${fn}: (2, 3) and (3, 2) (${dtype})`, () => op[fn](x(), sample(dtype, [3, 2])), ShapeError, fn, '(2, 3)', '(3, 2)');
+      refuse(`${fn}: (2, 3) and (3, 2) (${dtype})`, () => OPS[fn](x(), sample(dtype, [3, 2])), ShapeError, fn, '(2, 3)', '(3, 2)');
     }
 
     // --- linear algebra -----------------------------------------------------------------
@@ -390,11 +392,11 @@ export function badInputCases(backendName: string): ProbeCase[] {
     for (const fn of REDUCE) {
       for (const axis of ['1', 2, -3, 1.5, Number.NaN, null, [0, 0], [0, '1'], {}, 1n]) {
         const cls = Array.isArray(axis) ? (axis.every((a) => typeof a === 'number') ? ValueError : ArgumentTypeError) : numberRefusal(axis);
-        refuse(`${fn}(x, ${show(axis)}) (${dtype})`, () => op[fn](x(), any(axis)), cls, fn, 'axis');
+        refuse(`${fn}(x, ${show(axis)}) (${dtype})`, () => OPS[fn](x(), any(axis)), cls, fn, 'axis');
       }
       for (const k of NOT_BOOLEANS)
-        refuse(`${fn}(x, 0, ${show(k)}) (${dtype})`, () => op[fn](x(), 0, any(k)), ArgumentTypeError, fn, 'keepDims');
-      for (const v of NOT_TENSORS.slice(0, 5)) refuse(`${fn}(${show(v)})`, () => op[fn](any(v)), ArgumentTypeError, fn, 'x');
+        refuse(`${fn}(x, 0, ${show(k)}) (${dtype})`, () => OPS[fn](x(), 0, any(k)), ArgumentTypeError, fn, 'keepDims');
+      for (const v of NOT_TENSORS.slice(0, 5)) refuse(`${fn}(${show(v)})`, () => OPS[fn](any(v)), ArgumentTypeError, fn, 'x');
     }
     refuse(`max over a zero-size axis (${dtype})`, () => op.max(zeros([0, 3], dtype), 0), ValueError, 'max', 'zero-size');
     for (const axis of ['0', 2, 1.5, null])
