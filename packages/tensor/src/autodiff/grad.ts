@@ -61,21 +61,21 @@ export interface Vjp {
  * values as the cache.
  */
 export function vjp<Args extends Tensor[]>(f: (...args: Args) => Tensor, ...args: Args): Vjp {
-  if (typeof f !== 'function') throw new NeuriteError(`vjp: expected a function, received ${typeof f}`);
-  args.forEach((a, i) => {
-    if (!(a instanceof Tensor)) throw new NeuriteError(`vjp: argument ${i} must be a Tensor, received ${typeof a}`);
-  });
+  checkFunction(f, 'vjp', 'f');
+  for (let i = 0; i < args.length; i++) checkTensor(args[i], 'vjp', `argument ${i}`);
   const tape = new Tape();
   for (const a of args) tape.track(a);
   const value = withTape(tape, () => f(...args));
-  if (!(value instanceof Tensor)) throw new NeuriteError(`vjp: f must return a Tensor, received ${typeof value}`);
+  if (!(value instanceof Tensor)) wrongType('vjp', "f's result", 'a Tensor', value);
   return {
     value,
     connected: tape.isTracked(value),
     backward: (dy: Tensor) => {
-      if (!(dy instanceof Tensor) || dy.shape.length !== value.shape.length || dy.shape.some((d, i) => d !== value.shape[i])) {
-        const got = dy instanceof Tensor ? formatShape(dy.shape) : typeof dy;
-        throw new ShapeError(`vjp: dy must have the output's shape ${formatShape(value.shape)}, received ${got}`);
+      checkTensor(dy, 'vjp.backward', 'dy');
+      if (dy.shape.length !== value.shape.length || dy.shape.some((d, i) => d !== value.shape[i])) {
+        throw new ShapeError(
+          `vjp.backward: dy must have the output's shape ${formatShape(value.shape)}, received ${formatShape(dy.shape)}`,
+        );
       }
       const grads = withTape(null, () => backward(tape, value, dy));
       return args.map((a) => {

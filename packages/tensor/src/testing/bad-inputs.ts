@@ -1,4 +1,4 @@
-import { grad, valueAndGrad } from '../autodiff/grad.ts';
+import { grad, valueAndGrad, vjp } from '../autodiff/grad.ts';
 import { gradCheck } from '../autodiff/gradcheck.ts';
 import { arange, eye, full, linspace, ones, onesLike, scalar, tensor, zeros, zerosLike } from '../creation.ts';
 import { ArgumentTypeError, BackendError, DTypeError, NeuriteError, ShapeError, ValueError } from '../errors.ts';
@@ -495,6 +495,25 @@ export function badInputCases(backendName: string): ProbeCase[] {
     for (const v of NOT_TENSORS.slice(0, 5)) {
       refuse(`grad(f)(${show(v)})`, () => grad((t: Tensor) => op.sum(t))(any(v)), ArgumentTypeError, 'valueAndGrad', 'argument 0');
     }
+    for (const v of NOT_TENSORS.slice(0, 4)) {
+      refuse(`vjp(f, ${show(v)})`, () => vjp((t: Tensor) => op.exp(t), any(v)), ArgumentTypeError, 'vjp', 'argument 0');
+      refuse(
+        `vjp(f, x).backward(${show(v)}) (${dtype})`,
+        () => vjp((t: Tensor) => op.exp(t), x()).backward(any(v)),
+        ArgumentTypeError,
+        'vjp.backward',
+        'dy',
+      );
+    }
+    refuse(`vjp('f', x)`, () => vjp(any('f'), x()), ArgumentTypeError, 'vjp', 'f');
+    refuse(
+      `vjp(f, x).backward(dy of the wrong shape) (${dtype})`,
+      () => vjp((t: Tensor) => op.exp(t), x()).backward(sample(dtype, [3, 2])),
+      ShapeError,
+      'vjp.backward',
+      'dy',
+      '(2, 3)',
+    );
     refuse(`grad of a non-scalar f (${dtype})`, () => grad((t: Tensor) => op.exp(t))(x()), ShapeError, 'grad', 'size 1', '(2, 3)');
     refuse(`grad of an f returning a number (${dtype})`, () => grad((_t: Tensor) => any(3))(x()), ArgumentTypeError, 'grad', "f's result");
     for (const eps of [0, -1, ...NON_FINITE, '1e-6', 2]) {
