@@ -1,6 +1,9 @@
 import { defineProject } from 'vitest/config';
 
+// vitest runs tests as SSR modules, which take their own conditions: without the ssr line,
+// workspace dependencies (@neurite/tensor) resolved to their possibly stale dist/.
 export default defineProject({
   test: { name: 'backend-wasm', include: ['test/**/*.test.ts'] },
   resolve: { conditions: ['source'] },
+  ssr: { resolve: { conditions: ['source'] } },
 });

@@ -25,6 +25,17 @@ function vec<T>(op: i32, a: v128, b: v128): v128 {
   return v128.and(v128.ge<T>(a, b), one);
 }
 
+/**
+ * IEEE 754's pow, as numpy and the other backends have it: 1^y = 1 and x^0 = 1 for every x
+ * and y, NaN included, and (−1)^±∞ = 1 (Math.pow here follows JavaScript's **, NaN for those).
+ */
+// @ts-expect-error: decorator
+@inline
+function ieeePow(a: f64, b: f64): f64 {
+  if (a == 1.0 || b == 0.0 || (Math.abs(a) == 1.0 && Math.abs(b) == Infinity)) return 1.0;
+  return Math.pow(a, b);
+}
+
 // @ts-expect-error: decorator
 @inline
 function one<T>(op: i32, a: T, b: T): T {
@@ -33,7 +44,7 @@ function one<T>(op: i32, a: T, b: T): T {
   if (op == MUL) return a * b;
   if (op == DIV) return a / b;
   // In float64 and rounded once, like JavaScript's ** on float32 data.
-  if (op == POW) return <T>Math.pow(<f64>a, <f64>b);
+  if (op == POW) return <T>ieeePow(<f64>a, <f64>b);
   if (op == MAXIMUM) return a > b || a != a ? a : b;
   if (op == MINIMUM) return a < b || a != a ? a : b;
   if (op == EQUAL) return a == b ? <T>1 : <T>0;
