@@ -3,8 +3,11 @@ import { defaultClientConditions, defineConfig } from 'vite';
 
 /**
  * Workspace packages resolve through their "source" export condition, so the site
- * builds straight from packages/<name>/src without a prior `pnpm build`.
+ * builds straight from packages/<name>/src without a prior `pnpm build`. The dev and preview
+ * servers send the cross-origin-isolation headers, so SharedArrayBuffer exists and the
+ * WebAssembly backend trains on every core (deploy dist/ with the same two headers).
  */
+const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 export default defineConfig({
   base: './',
   resolve: { conditions: ['source', ...defaultClientConditions] },
@@ -15,6 +18,6 @@ export default defineConfig({
       input: { playground: resolve(import.meta.dirname, 'index.html'), course: resolve(import.meta.dirname, 'course.html') },
     },
   },
-  server: { host: '127.0.0.1' },
-  preview: { host: '127.0.0.1' },
+  server: { host: '127.0.0.1', headers: isolation },
+  preview: { host: '127.0.0.1', headers: isolation },
 });

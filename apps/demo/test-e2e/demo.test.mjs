@@ -156,6 +156,13 @@ describe('demo site in Chromium', { skip, timeout: 150_000 }, () => {
       { timeout: 30_000 },
     );
     assert.equal(await page.$$eval('#cat-samples canvas', (c) => c.length), 24);
+    // Served with COOP/COEP (as vite.config.ts does), the page is cross-origin isolated and the
+    // worker trains on the WebAssembly backend on every core, which the page says.
+    assert.equal(await page.evaluate(() => globalThis.crossOriginIsolated), true);
+    const cores = await page.evaluate(() => Math.min(8, navigator.hardwareConcurrency));
+    assert.equal(await page.getAttribute('#cat-backend', 'data-backend'), 'wasm');
+    assert.equal(Number(await page.getAttribute('#cat-backend', 'data-threads')), cores);
+    assert.match(await page.textContent('#cat-backend'), /WebAssembly SIMD backend/);
     const card = '.model[data-model="logreg"]';
     await page.click(`${card} .train`);
     await page.waitForSelector(`${card} [data-acc="test"]`, { timeout: 60_000 });

@@ -35,15 +35,21 @@ const TYPES = {
   '.json': 'application/json',
 };
 
+/**
+ * The cross-origin-isolation headers the site is deployed with (vite.config.ts sends them too):
+ * SharedArrayBuffer, so the WebAssembly backend's threads.
+ */
+export const ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+
 /** A tiny static server for dist/; resolves with its base URL and a close function. */
-export function serve(root = DIST) {
+export function serve(root = DIST, headers = ISOLATION) {
   const server = createServer(async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
     let file = join(root, path);
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
     try {
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', ...headers });
       res.end(body);
     } catch {
       res.writeHead(404).end('not found');

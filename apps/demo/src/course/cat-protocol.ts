@@ -8,9 +8,25 @@ export type CatToWorker =
   | { type: 'predict'; pixels: Uint8Array };
 
 export type CatFromWorker =
-  | { type: 'loaded'; mTrain: number; mTest: number; catsTrain: number; testImages: Uint8Array; testLabels: Float32Array }
+  | {
+      type: 'loaded';
+      mTrain: number;
+      mTest: number;
+      catsTrain: number;
+      testImages: Uint8Array;
+      testLabels: Float32Array;
+      /** Which backend trains, and why (wasm when it loads, else js with the reason). */
+      backend: BackendChoice;
+    }
   /** Costs of the iterations since the previous report, the last one being `iteration`'s. */
   | { type: 'progress'; model: CatModel; iteration: number; iterations: number; costs: number[]; ms: number }
   | { type: 'trained'; model: CatModel; trainAcc: number; testAcc: number; ms: number; testPredictions: Float32Array }
   | { type: 'prediction'; logreg: number | null; deep: number | null }
   | { type: 'error'; message: string };
+
+export interface BackendChoice {
+  name: string;
+  threads: number;
+  /** Why wasm did not load, or why it runs on one thread; undefined when neither. */
+  note: string | undefined;
+}
