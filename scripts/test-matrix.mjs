@@ -50,6 +50,7 @@ export const MATRIX = [
   { coretype: 'Nehalem', gemm: 'auto', threads: 2 },
   { coretype: null, gemm: 'pure', threads: 1 },
   { coretype: null, gemm: 'pure', threads: 2 },
+  { coretype: null, gemm: 'small', threads: 2 },
   { coretype: 'Haswell', suite: 'cargo', threads: 1 },
   { coretype: 'Sandybridge', suite: 'cargo', threads: 2 },
 ]

@@ -44,8 +44,23 @@ pub struct Conv2d {
 
 /// The order of `Conv2d::from_numbers`'s values (the JS side sends them in this order).
 pub const FIELDS: [&str; 17] = [
-    "m", "inH", "inW", "inC", "fH", "fW", "outC", "outH", "outW", "strideH", "strideW",
-    "dilationH", "dilationW", "padTop", "padBottom", "padLeft", "padRight",
+    "m",
+    "inH",
+    "inW",
+    "inC",
+    "fH",
+    "fW",
+    "outC",
+    "outH",
+    "outW",
+    "strideH",
+    "strideW",
+    "dilationH",
+    "dilationW",
+    "padTop",
+    "padBottom",
+    "padLeft",
+    "padRight",
 ];
 
 impl Conv2d {
@@ -92,7 +107,9 @@ impl Conv2d {
             ("fW", g.f_w),
         ] {
             if v == 0 {
-                return fail(format!("{op}: geometry.{name} must be at least 1, received 0"));
+                return fail(format!(
+                    "{op}: geometry.{name} must be at least 1, received 0"
+                ));
             }
         }
         let extent = |n: usize, before: usize, after: usize, f: usize, dil: usize, s: usize| {
@@ -114,7 +131,9 @@ impl Conv2d {
             ("output", [g.m, g.out_h, g.out_w, g.out_c.max(g.in_c)]),
             ("filter", [g.f_h, g.f_w, g.in_c, g.out_c]),
         ] {
-            let size = dims.iter().try_fold(1usize, |p, &d| p.checked_mul(d).filter(|&s| s <= check::MAX_ELEMENTS));
+            let size = dims.iter().try_fold(1usize, |p, &d| {
+                p.checked_mul(d).filter(|&s| s <= check::MAX_ELEMENTS)
+            });
             if size.is_none() {
                 return fail(format!("{op}: the {what} {dims:?} has too many elements"));
             }
@@ -212,7 +231,13 @@ fn product(trans_a: bool, trans_b: bool, m: usize, n: usize, k: usize, beta: f64
 }
 
 /// Z = conv(x, W) (+ bias): x (m, H, W, C), W (f_h, f_w, C, F), bias (F) or None, out (m, out_h, out_w, F).
-pub fn conv2d<T: GemmScalar>(x: &[T], w: &[T], bias: Option<&[T]>, g: &Conv2d, out: &mut [T]) -> Result<()> {
+pub fn conv2d<T: GemmScalar>(
+    x: &[T],
+    w: &[T],
+    bias: Option<&[T]>,
+    g: &Conv2d,
+    out: &mut [T],
+) -> Result<()> {
     let (k, n) = (g.taps(), g.out_c);
     check::len("conv2d", "x", x.len(), g.x_len())?;
     check::len("conv2d", "W", w.len(), k * n)?;
@@ -225,25 +250,32 @@ pub fn conv2d<T: GemmScalar>(x: &[T], w: &[T], bias: Option<&[T]>, g: &Conv2d, o
         return Ok(());
     }
     gemm::serial_region(|| {
-        out.par_chunks_mut(CHUNK_ROWS * n).enumerate().for_each(|(i, z)| {
-            let rows = z.len() / n;
-            let mut cols = vec![T::ZERO; rows * k];
-            im2col(x, g, i * CHUNK_ROWS, rows, &mut cols);
-            gemm::gemm_serial(p, &product(false, false, rows, n, k, 0.0), &cols, w, z);
-            if let Some(b) = bias {
-                for zr in z.chunks_exact_mut(n) {
-                    for (v, &bv) in zr.iter_mut().zip(b) {
-                        *v += bv;
+        out.par_chunks_mut(CHUNK_ROWS * n)
+            .enumerate()
+            .for_each(|(i, z)| {
+                let rows = z.len() / n;
+                let mut cols = vec![T::ZERO; rows * k];
+                im2col(x, g, i * CHUNK_ROWS, rows, &mut cols);
+                gemm::gemm_serial(p, &product(false, false, rows, n, k, 0.0), &cols, w, z);
+                if let Some(b) = bias {
+                    for zr in z.chunks_exact_mut(n) {
+                        for (v, &bv) in zr.iter_mut().zip(b) {
+                            *v += bv;
+                        }
                     }
                 }
-            }
-        })
+            })
     });
     Ok(())
 }
 
 /// dW = Σ over output positions of window ⊗ dZ: x (m, H, W, C), dZ (m, out_h, out_w, F), out (f_h, f_w, C, F).
-pub fn conv2d_backprop_filter<T: GemmScalar>(x: &[T], dz: &[T], g: &Conv2d, out: &mut [T]) -> Result<()> {
+pub fn conv2d_backprop_filter<T: GemmScalar>(
+    x: &[T],
+    dz: &[T],
+    g: &Conv2d,
+    out: &mut [T],
+) -> Result<()> {
     let (k, n, rows) = (g.taps(), g.out_c, g.rows());
     check::len("conv2dBackpropFilter", "x", x.len(), g.x_len())?;
     check::len("conv2dBackpropFilter", "dZ", dz.len(), rows * n)?;
@@ -263,7 +295,13 @@ pub fn conv2d_backprop_filter<T: GemmScalar>(x: &[T], dz: &[T], g: &Conv2d, out:
             let rows_here = CHUNK_ROWS.min(rows - r0);
             im2col(x, g, r0, rows_here, &mut cols);
             let d = &dz[r0 * n..(r0 + rows_here) * n];
-            gemm::gemm_serial(p, &product(true, false, k, n, rows_here, 1.0), &cols[..rows_here * k], d, acc);
+            gemm::gemm_serial(
+                p,
+                &product(true, false, k, n, rows_here, 1.0),
+                &cols[..rows_here * k],
+                d,
+                acc,
+            );
         }
     };
     let partials: Vec<Vec<T>> = gemm::serial_region(|| {
@@ -287,7 +325,12 @@ pub fn conv2d_backprop_filter<T: GemmScalar>(x: &[T], dz: &[T], g: &Conv2d, out:
 }
 
 /// dA_prev = Σ over windows of W · dZ: dZ (m, out_h, out_w, F), W (f_h, f_w, C, F), out (m, H, W, C).
-pub fn conv2d_backprop_input<T: GemmScalar>(dz: &[T], w: &[T], g: &Conv2d, out: &mut [T]) -> Result<()> {
+pub fn conv2d_backprop_input<T: GemmScalar>(
+    dz: &[T],
+    w: &[T],
+    g: &Conv2d,
+    out: &mut [T],
+) -> Result<()> {
     let (k, n) = (g.taps(), g.out_c);
     check::len("conv2dBackpropInput", "dZ", dz.len(), g.rows() * n)?;
     check::len("conv2dBackpropInput", "W", w.len(), k * n)?;
@@ -300,21 +343,30 @@ pub fn conv2d_backprop_input<T: GemmScalar>(dz: &[T], w: &[T], g: &Conv2d, out: 
     }
     let per_image = g.out_h * g.out_w;
     // Images per task: enough for a few hundred output rows, and every thread busy.
-    let group = (CHUNK_ROWS / per_image.max(1)).clamp(1, g.m.div_ceil(rayon::current_num_threads()).max(1));
+    let group =
+        (CHUNK_ROWS / per_image.max(1)).clamp(1, g.m.div_ceil(rayon::current_num_threads()).max(1));
     gemm::serial_region(|| {
-        out.par_chunks_mut(group * image).enumerate().for_each(|(t, dx)| {
-            let first = t * group;
-            let r_end = (first + dx.len() / image) * per_image;
-            let mut dcols = vec![T::ZERO; CHUNK_ROWS.min(r_end - first * per_image) * k];
-            let mut r0 = first * per_image;
-            while r0 < r_end {
-                let rows = CHUNK_ROWS.min(r_end - r0);
-                let d = &dz[r0 * n..(r0 + rows) * n];
-                gemm::gemm_serial(p, &product(false, true, rows, k, n, 0.0), d, w, &mut dcols[..rows * k]);
-                col2im(&dcols, g, r0, rows, first, dx);
-                r0 += rows;
-            }
-        })
+        out.par_chunks_mut(group * image)
+            .enumerate()
+            .for_each(|(t, dx)| {
+                let first = t * group;
+                let r_end = (first + dx.len() / image) * per_image;
+                let mut dcols = vec![T::ZERO; CHUNK_ROWS.min(r_end - first * per_image) * k];
+                let mut r0 = first * per_image;
+                while r0 < r_end {
+                    let rows = CHUNK_ROWS.min(r_end - r0);
+                    let d = &dz[r0 * n..(r0 + rows) * n];
+                    gemm::gemm_serial(
+                        p,
+                        &product(false, true, rows, k, n, 0.0),
+                        d,
+                        w,
+                        &mut dcols[..rows * k],
+                    );
+                    col2im(&dcols, g, r0, rows, first, dx);
+                    r0 += rows;
+                }
+            })
     });
     Ok(())
 }
@@ -330,7 +382,9 @@ impl PoolMode {
         match name {
             "max" => Ok(Self::Max),
             "avg" => Ok(Self::Avg),
-            _ => fail(format!("{op}: mode must be 'max' or 'avg', received '{name}'")),
+            _ => fail(format!(
+                "{op}: mode must be 'max' or 'avg', received '{name}'"
+            )),
         }
     }
 }
@@ -350,17 +404,29 @@ fn window(g: &Conv2d, i: usize, j: usize) -> (usize, usize, usize, usize) {
 
 fn check_pool(op: &str, g: &Conv2d) -> Result<()> {
     if g.dil_h != 1 || g.dil_w != 1 {
-        return fail(format!("{op}: pools take no dilation, received {}x{}", g.dil_h, g.dil_w));
+        return fail(format!(
+            "{op}: pools take no dilation, received {}x{}",
+            g.dil_h, g.dil_w
+        ));
     }
     if g.pad_top >= g.f_h || g.pad_bottom >= g.f_h || g.pad_left >= g.f_w || g.pad_right >= g.f_w {
-        return fail(format!("{op}: every pad must be smaller than the {}x{} window", g.f_h, g.f_w));
+        return fail(format!(
+            "{op}: every pad must be smaller than the {}x{} window",
+            g.f_h, g.f_w
+        ));
     }
     Ok(())
 }
 
 /// Max or average per window and channel: x (m, H, W, C), out (m, out_h, out_w, C).
 /// `count_pad` divides averages by the whole window instead of the part inside the image.
-pub fn pool2d<T: Real>(mode: PoolMode, x: &[T], g: &Conv2d, count_pad: bool, out: &mut [T]) -> Result<()> {
+pub fn pool2d<T: Real>(
+    mode: PoolMode,
+    x: &[T],
+    g: &Conv2d,
+    count_pad: bool,
+    out: &mut [T],
+) -> Result<()> {
     let c = g.in_c;
     check_pool("pool2d", g)?;
     check::len("pool2d", "x", x.len(), g.x_len())?;
@@ -369,42 +435,59 @@ pub fn pool2d<T: Real>(mode: PoolMode, x: &[T], g: &Conv2d, count_pad: bool, out
         return Ok(());
     }
     let per_image = g.out_h * g.out_w * c;
-    out.par_chunks_mut(per_image).enumerate().for_each(|(n, o)| {
-        for i in 0..g.out_h {
-            for j in 0..g.out_w {
-                let (h0, h1, w0, w1) = window(g, i, j);
-                let acc = &mut o[(i * g.out_w + j) * c..(i * g.out_w + j + 1) * c];
-                acc.fill(if mode == PoolMode::Max { T::from_f64(f64::NEG_INFINITY) } else { T::ZERO });
-                for h in h0..h1 {
-                    for w in w0..w1 {
-                        let s = ((n * g.in_h + h) * g.in_w + w) * c;
-                        for (a, &v) in acc.iter_mut().zip(&x[s..s + c]) {
-                            match mode {
-                                // NaN wins, as in numpy's max: once there it stays.
-                                PoolMode::Max => {
-                                    if v > *a || v.is_nan() {
-                                        *a = v
+    out.par_chunks_mut(per_image)
+        .enumerate()
+        .for_each(|(n, o)| {
+            for i in 0..g.out_h {
+                for j in 0..g.out_w {
+                    let (h0, h1, w0, w1) = window(g, i, j);
+                    let acc = &mut o[(i * g.out_w + j) * c..(i * g.out_w + j + 1) * c];
+                    acc.fill(if mode == PoolMode::Max {
+                        T::from_f64(f64::NEG_INFINITY)
+                    } else {
+                        T::ZERO
+                    });
+                    for h in h0..h1 {
+                        for w in w0..w1 {
+                            let s = ((n * g.in_h + h) * g.in_w + w) * c;
+                            for (a, &v) in acc.iter_mut().zip(&x[s..s + c]) {
+                                match mode {
+                                    // NaN wins, as in numpy's max: once there it stays.
+                                    PoolMode::Max => {
+                                        if v > *a || v.is_nan() {
+                                            *a = v
+                                        }
                                     }
+                                    PoolMode::Avg => *a += v,
                                 }
-                                PoolMode::Avg => *a += v,
                             }
                         }
                     }
-                }
-                if mode == PoolMode::Avg {
-                    let count = if count_pad { g.f_h * g.f_w } else { (h1 - h0) * (w1 - w0) };
-                    let count = T::from_f64(count as f64);
-                    acc.iter_mut().for_each(|a| *a = *a / count);
+                    if mode == PoolMode::Avg {
+                        let count = if count_pad {
+                            g.f_h * g.f_w
+                        } else {
+                            (h1 - h0) * (w1 - w0)
+                        };
+                        let count = T::from_f64(count as f64);
+                        acc.iter_mut().for_each(|a| *a = *a / count);
+                    }
                 }
             }
-        }
-    });
+        });
     Ok(())
 }
 
 /// pool2d's gradient: out (m, H, W, C) from dA (m, out_h, out_w, C). Max pooling gives dA to
 /// every element equal to its window's maximum (ties all receive it); average pooling spreads it.
-pub fn pool2d_backward<T: Real>(mode: PoolMode, da: &[T], x: &[T], g: &Conv2d, count_pad: bool, out: &mut [T]) -> Result<()> {
+pub fn pool2d_backward<T: Real>(
+    mode: PoolMode,
+    da: &[T],
+    x: &[T],
+    g: &Conv2d,
+    count_pad: bool,
+    out: &mut [T],
+) -> Result<()> {
     let c = g.in_c;
     check_pool("pool2dBackward", g)?;
     check::len("pool2dBackward", "dA", da.len(), g.rows() * c)?;
@@ -424,7 +507,13 @@ pub fn pool2d_backward<T: Real>(mode: PoolMode, da: &[T], x: &[T], g: &Conv2d, c
                 let (h0, h1, w0, w1) = window(g, i, j);
                 let d = &da[((n * g.out_h + i) * g.out_w + j) * c..][..c];
                 if mode == PoolMode::Avg {
-                    let count = T::from_f64((if count_pad { g.f_h * g.f_w } else { (h1 - h0) * (w1 - w0) }) as f64);
+                    let count = T::from_f64(
+                        (if count_pad {
+                            g.f_h * g.f_w
+                        } else {
+                            (h1 - h0) * (w1 - w0)
+                        }) as f64,
+                    );
                     for h in h0..h1 {
                         for w in w0..w1 {
                             let s = (h * g.in_w + w) * c;
@@ -450,7 +539,9 @@ pub fn pool2d_backward<T: Real>(mode: PoolMode, da: &[T], x: &[T], g: &Conv2d, c
                     for w in w0..w1 {
                         let s = (h * g.in_w + w) * c;
                         let xs = &x[n * image + s..n * image + s + c];
-                        for ((o, &v), (&b, &dv)) in dx[s..s + c].iter_mut().zip(xs).zip(best.iter().zip(d)) {
+                        for ((o, &v), (&b, &dv)) in
+                            dx[s..s + c].iter_mut().zip(xs).zip(best.iter().zip(d))
+                        {
                             if v == b {
                                 *o += dv;
                             }

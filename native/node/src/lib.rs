@@ -366,20 +366,39 @@ pub fn conv2d_backprop_filter(x: Arr, dZ: Arr, geometry: Vec<f64>, out: Arr) -> 
 
 /// Max ('max') or average ('avg') pooling; `geometry` as for conv2d (outC = inC, no dilation).
 #[napi(js_name = "pool2d")]
-pub fn pool2d(mode: String, x: Arr, geometry: Vec<f64>, countPad: bool, out: Arr) -> napi::Result<()> {
+pub fn pool2d(
+    mode: String,
+    x: Arr,
+    geometry: Vec<f64>,
+    countPad: bool,
+    out: Arr,
+) -> napi::Result<()> {
     guard(|| {
         let op = "pool2d";
         let mode = PoolMode::parse(op, &mode)?;
         let g = Conv2d::from_numbers(op, &geometry)?;
         let dt = out.float(op, "out")?;
         disjoint(op, &[("out", &out)], &[("x", &x)])?;
-        typed!(op, dt, read [x], write [out], conv::pool2d(mode, x, &g, countPad, out))
+        typed!(
+            op,
+            dt,
+            read[x],
+            write[out],
+            conv::pool2d(mode, x, &g, countPad, out)
+        )
     })
 }
 
 /// pool2d's gradient; x is read only by max pooling (pass an empty array for average pooling).
 #[napi(js_name = "pool2dBackward")]
-pub fn pool2d_backward(mode: String, dA: Arr, x: Arr, geometry: Vec<f64>, countPad: bool, out: Arr) -> napi::Result<()> {
+pub fn pool2d_backward(
+    mode: String,
+    dA: Arr,
+    x: Arr,
+    geometry: Vec<f64>,
+    countPad: bool,
+    out: Arr,
+) -> napi::Result<()> {
     guard(|| {
         let op = "pool2dBackward";
         let mode = PoolMode::parse(op, &mode)?;

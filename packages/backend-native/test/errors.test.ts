@@ -81,7 +81,10 @@ describe('native errors', { timeout: 60_000 }, () => {
       { NEURITE_GEMM: 'bogus' },
     );
     expect(r.stderr).toBe('');
-    const choices = "'auto', 'openblas', 'pure'";
+    const choices = nativeBinding()
+      .gemmProviders()
+      .map((p) => `'${p}'`)
+      .join(', ');
     expect(r.stdout.split('\n')).toEqual([
       '2',
       `ValueError: NEURITE_GEMM: expected one of ${choices}, received 'bogus'`,

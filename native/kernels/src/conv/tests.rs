@@ -2,18 +2,33 @@ use super::*;
 
 /// A small deterministic generator (values in [-1, 1)), so the tests need no crate.
 fn values(n: usize, seed: u64) -> Vec<f64> {
-    let mut s = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut s = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
     (0..n)
         .map(|_| {
-            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             ((s >> 11) as f64 / (1u64 << 53) as f64) * 2.0 - 1.0
         })
         .collect()
 }
 
 #[allow(clippy::too_many_arguments)]
-fn geometry(m: usize, hw: (usize, usize), c: usize, f: (usize, usize), out_c: usize, s: (usize, usize), d: (usize, usize), pads: [usize; 4]) -> Conv2d {
-    let ext = |n: usize, a: usize, b: usize, f: usize, d: usize, s: usize| (n + a + b - d * (f - 1) - 1) / s + 1;
+fn geometry(
+    m: usize,
+    hw: (usize, usize),
+    c: usize,
+    f: (usize, usize),
+    out_c: usize,
+    s: (usize, usize),
+    d: (usize, usize),
+    pads: [usize; 4],
+) -> Conv2d {
+    let ext = |n: usize, a: usize, b: usize, f: usize, d: usize, s: usize| {
+        (n + a + b - d * (f - 1) - 1) / s + 1
+    };
     Conv2d {
         m,
         in_h: hw.0,
@@ -37,7 +52,11 @@ fn geometry(m: usize, hw: (usize, usize), c: usize, f: (usize, usize), out_c: us
 
 /// Z, dx and dW by the definition, term by term, in f64.
 fn reference(g: &Conv2d, x: &[f64], w: &[f64], dz: &[f64]) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
-    let (mut z, mut dx, mut dw) = (vec![0.0; g.rows() * g.out_c], vec![0.0; x.len()], vec![0.0; w.len()]);
+    let (mut z, mut dx, mut dw) = (
+        vec![0.0; g.rows() * g.out_c],
+        vec![0.0; x.len()],
+        vec![0.0; w.len()],
+    );
     for n in 0..g.m {
         for i in 0..g.out_h {
             for j in 0..g.out_w {
@@ -50,7 +69,8 @@ fn reference(g: &Conv2d, x: &[f64], w: &[f64], dz: &[f64]) -> (Vec<f64>, Vec<f64
                         }
                         for c in 0..g.in_c {
                             for f in 0..g.out_c {
-                                let xi = ((n * g.in_h + h as usize) * g.in_w + v as usize) * g.in_c + c;
+                                let xi =
+                                    ((n * g.in_h + h as usize) * g.in_w + v as usize) * g.in_c + c;
                                 let wi = ((p * g.f_w + q) * g.in_c + c) * g.out_c + f;
                                 let zi = ((n * g.out_h + i) * g.out_w + j) * g.out_c + f;
                                 z[zi] += x[xi] * w[wi];
@@ -68,10 +88,18 @@ fn reference(g: &Conv2d, x: &[f64], w: &[f64], dz: &[f64]) -> (Vec<f64>, Vec<f64
 
 /// |a - e| <= (terms + 2)·u·terms: each of `terms` products of values below 1 in magnitude.
 fn assert_close<T: Real>(what: &str, actual: &[T], expected: &[f64], terms: usize) {
-    let u = if std::mem::size_of::<T>() == 4 { 2f64.powi(-24) } else { 2f64.powi(-53) };
+    let u = if std::mem::size_of::<T>() == 4 {
+        2f64.powi(-24)
+    } else {
+        2f64.powi(-53)
+    };
     let bound = (terms as f64 + 2.0) * u * terms as f64;
     for (i, (&a, &e)) in actual.iter().zip(expected).enumerate() {
-        assert!((a.to_f64() - e).abs() <= bound, "{what}[{i}]: {} vs {e} (bound {bound})", a.to_f64());
+        assert!(
+            (a.to_f64() - e).abs() <= bound,
+            "{what}[{i}]: {} vs {e} (bound {bound})",
+            a.to_f64()
+        );
     }
 }
 
@@ -114,7 +142,14 @@ fn conv_matches_the_definition_across_geometries() {
 #[test]
 fn chunk_boundaries_of_output_rows() {
     // Output rows around one and two CHUNK_ROWS (256), within an image and across images.
-    for (m, h, w) in [(1, 16, 16), (1, 15, 17), (1, 17, 15), (3, 9, 19), (2, 16, 16), (1, 23, 23)] {
+    for (m, h, w) in [
+        (1, 16, 16),
+        (1, 15, 17),
+        (1, 17, 15),
+        (3, 9, 19),
+        (2, 16, 16),
+        (1, 23, 23),
+    ] {
         let g = geometry(m, (h, w), 3, (3, 3), 5, (1, 1), (1, 1), [1, 1, 1, 1]);
         check::<f32>(g, (m * h * w) as u64);
         check::<f64>(g, (m * h * w) as u64 + 1);
@@ -125,16 +160,27 @@ fn chunk_boundaries_of_output_rows() {
 fn results_do_not_depend_on_the_thread_count() {
     let g = geometry(4, (12, 12), 8, (3, 3), 16, (1, 1), (1, 1), [1, 1, 1, 1]);
     let x: Vec<f32> = values(g.x_len(), 1).into_iter().map(|v| v as f32).collect();
-    let dz: Vec<f32> = values(g.rows() * g.out_c, 2).into_iter().map(|v| v as f32).collect();
+    let dz: Vec<f32> = values(g.rows() * g.out_c, 2)
+        .into_iter()
+        .map(|v| v as f32)
+        .collect();
     let run = |threads: usize| {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
         let mut dw = vec![0f32; g.taps() * g.out_c];
         pool.install(|| conv2d_backprop_filter(&x, &dz, &g, &mut dw).unwrap());
         dw
     };
     let one = run(1);
     let (two, three) = (run(2), run(3));
-    let (_, _, dw_ref) = reference(&g, &x.iter().map(|&v| v as f64).collect::<Vec<_>>(), &vec![0.0; g.taps() * g.out_c], &dz.iter().map(|&v| v as f64).collect::<Vec<_>>());
+    let (_, _, dw_ref) = reference(
+        &g,
+        &x.iter().map(|&v| v as f64).collect::<Vec<_>>(),
+        &vec![0.0; g.taps() * g.out_c],
+        &dz.iter().map(|&v| v as f64).collect::<Vec<_>>(),
+    );
     assert_close("dW 1 thread", &one, &dw_ref, g.rows());
     assert_close("dW 2 threads", &two, &dw_ref, g.rows());
     assert_close("dW 3 threads", &three, &dw_ref, g.rows());
@@ -142,19 +188,34 @@ fn results_do_not_depend_on_the_thread_count() {
 
 #[test]
 fn bad_geometry_and_lengths_are_errors() {
-    let mut v = vec![2.0, 5.0, 5.0, 3.0, 3.0, 3.0, 4.0, 3.0, 3.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0];
+    let mut v = vec![
+        2.0, 5.0, 5.0, 3.0, 3.0, 3.0, 4.0, 3.0, 3.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0,
+    ];
     let g = Conv2d::from_numbers("conv2d", &v).unwrap();
     v[7] = 4.0;
     let e = Conv2d::from_numbers("conv2d", &v).unwrap_err();
     assert!(e.0.contains("does not follow"), "{e}");
     v[7] = 3.0;
     v[9] = 0.0;
-    assert!(Conv2d::from_numbers("conv2d", &v).unwrap_err().0.contains("strideH"));
-    assert!(Conv2d::from_numbers("conv2d", &v[..5]).unwrap_err().0.contains("17 numbers"));
+    assert!(Conv2d::from_numbers("conv2d", &v)
+        .unwrap_err()
+        .0
+        .contains("strideH"));
+    assert!(Conv2d::from_numbers("conv2d", &v[..5])
+        .unwrap_err()
+        .0
+        .contains("17 numbers"));
     let mut out = vec![0f32; g.rows() * 4];
     let e = conv2d(&[0f32; 10], &[0f32; 108], None, &g, &mut out).unwrap_err();
     assert!(e.0.contains("x must have 150 elements, received 10"), "{e}");
-    let e = conv2d(&vec![0f32; 150], &[0f32; 108], Some(&[0f32; 3]), &g, &mut out).unwrap_err();
+    let e = conv2d(
+        &vec![0f32; 150],
+        &[0f32; 108],
+        Some(&[0f32; 3]),
+        &g,
+        &mut out,
+    )
+    .unwrap_err();
     assert!(e.0.contains("bias"), "{e}");
 }
 
@@ -162,8 +223,23 @@ fn bad_geometry_and_lengths_are_errors() {
 fn pools_take_the_max_of_every_tie_and_average_inside_the_image() {
     // One image, one channel, 3x3 values with a tie; window 2, stride 1, padding 1 on the bottom and right.
     let g = Conv2d {
-        m: 1, in_h: 3, in_w: 3, in_c: 1, f_h: 2, f_w: 2, out_c: 1, out_h: 3, out_w: 3,
-        stride_h: 1, stride_w: 1, dil_h: 1, dil_w: 1, pad_top: 0, pad_bottom: 1, pad_left: 0, pad_right: 1,
+        m: 1,
+        in_h: 3,
+        in_w: 3,
+        in_c: 1,
+        f_h: 2,
+        f_w: 2,
+        out_c: 1,
+        out_h: 3,
+        out_w: 3,
+        stride_h: 1,
+        stride_w: 1,
+        dil_h: 1,
+        dil_w: 1,
+        pad_top: 0,
+        pad_bottom: 1,
+        pad_left: 0,
+        pad_right: 1,
     };
     let x = [1.0, 3.0, 3.0, 0.0, 2.0, -1.0, 4.0, 0.0, 5.0];
     let mut out = [0.0; 9];

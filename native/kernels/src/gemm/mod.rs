@@ -13,6 +13,7 @@ mod deep_gemv;
 #[cfg(neurite_openblas)]
 mod openblas;
 mod pure;
+pub mod small;
 
 use crate::check::{self, fail, Result};
 use crate::Real;
@@ -63,6 +64,7 @@ impl GemmScalar for f64 {
 }
 
 pub static PURE: pure::PureRust = pure::PureRust { parallel: true };
+pub static SMALL: small::Small = small::Small;
 #[cfg(neurite_openblas)]
 pub static OPENBLAS: openblas::OpenBlas = openblas::OpenBlas;
 #[cfg(neurite_openblas)]
@@ -124,6 +126,9 @@ pub fn providers() -> Vec<&'static dyn GemmProvider> {
         list.push(&OPENBLAS);
     }
     list.push(&PURE);
+    if small::available() {
+        list.push(&SMALL);
+    }
     list
 }
 
@@ -268,14 +273,21 @@ pub fn serial_provider() -> Result<&'static dyn GemmProvider> {
 /// C = alpha·op(A)·op(B) + beta·C on the calling thread with `provider` (from [`serial_provider`]),
 /// for operands the caller sized itself (a length mismatch is a bug in the caller: it panics).
 /// Inside [`serial_region`] only.
-pub fn gemm_serial<T: GemmScalar>(provider: &dyn GemmProvider, g: &Gemm, a: &[T], b: &[T], c: &mut [T]) {
+pub fn gemm_serial<T: GemmScalar>(
+    provider: &dyn GemmProvider,
+    g: &Gemm,
+    a: &[T],
+    b: &[T],
+    c: &mut [T],
+) {
     validate(g, a.len(), b.len(), c.len()).expect("gemm_serial: operands sized by the caller");
     if g.m == 0 || g.n == 0 {
         return;
     }
     if g.k == 0 || g.alpha == 0.0 {
         let beta = T::from_f64(g.beta);
-        c.iter_mut().for_each(|v| *v = if g.beta == 0.0 { T::ZERO } else { *v * beta });
+        c.iter_mut()
+            .for_each(|v| *v = if g.beta == 0.0 { T::ZERO } else { *v * beta });
         return;
     }
     T::call(provider, g, a, b, c)

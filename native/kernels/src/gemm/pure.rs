@@ -10,7 +10,15 @@ pub struct PureRust {
 /// Below this many multiply-adds a thread hand-off costs more than it saves.
 const PARALLEL_FLOPS: usize = 1 << 17;
 
-fn run<T: 'static + Copy>(g: &Gemm, a: &[T], b: &[T], c: &mut [T], alpha: T, beta: T, parallel: bool) {
+fn run<T: 'static + Copy>(
+    g: &Gemm,
+    a: &[T],
+    b: &[T],
+    c: &mut [T],
+    alpha: T,
+    beta: T,
+    parallel: bool,
+) {
     let (m, n, k) = (g.m, g.n, g.k);
     // Strides in elements: (row stride, column stride) of the logical op(A) and op(B).
     let (a_rs, a_cs) = if g.trans_a {

@@ -258,3 +258,78 @@ fn an_unknown_neurite_gemm_is_an_error_naming_the_variable_and_the_choices() {
     assert!(choice(Some(String::new())).unwrap().is_none());
     assert_eq!(choice(Some("pure".into())).unwrap().unwrap().name(), "pure");
 }
+
+/// The small-row kernels of every instruction set this CPU has (AVX2 as on a Zen 4, and AVX-512
+/// where present), on the shapes around their row blocks, column tiles, K-blocks and splits.
+#[test]
+fn small_row_kernels_on_every_isa() {
+    struct OnIsa(small::Isa);
+    impl GemmProvider for OnIsa {
+        fn name(&self) -> &'static str {
+            "small (forced ISA)"
+        }
+        fn sgemm(&self, g: &Gemm, a: &[f32], b: &[f32], c: &mut [f32]) {
+            small::sgemm_isa(self.0, g, a, b, c)
+        }
+        fn dgemm(&self, g: &Gemm, a: &[f64], b: &[f64], c: &mut [f64]) {
+            small::dgemm_isa(self.0, g, a, b, c)
+        }
+    }
+    let Some(best) = small::isa() else { return };
+    let isas = if best == small::Isa::Avx512 {
+        vec![small::Isa::Avx512, small::Isa::Avx2]
+    } else {
+        vec![best]
+    };
+    let mut shapes = vec![
+        (32, 40, 70),
+        (1, 300, 600),
+        (20, 209, 2100),
+        (20, 1100, 209),
+    ];
+    for m in [1, 5, 6, 7, 12, 13, 20, 24, 25] {
+        shapes.push((m, 33, 300));
+    }
+    for n in around(&[8, 16, 32, 64]) {
+        shapes.push((7, n, 257));
+    }
+    for k in around(&[256, 512, 2048]) {
+        shapes.push((10, 17, k));
+    }
+    let mut seed = 5000;
+    for &isa in &isas {
+        // The deep net's Z1 = W1·X and dW1 = dZ1·Xᵀ, once each.
+        for (m, n, k, trans_b) in [(20, 209, 12288, false), (20, 12288, 209, true)] {
+            let g = Gemm {
+                trans_a: false,
+                trans_b,
+                m,
+                n,
+                k,
+                alpha: 1.0 / 209.0,
+                beta: 0.0,
+            };
+            check(&OnIsa(isa), &g, 2, seed);
+        }
+    }
+    for isa in isas {
+        for &t in &[1, 3] {
+            for &(m, n, k) in &shapes {
+                for (i, (trans_a, trans_b)) in FLAGS.into_iter().enumerate() {
+                    seed += 1;
+                    let (alpha, beta) = SCALES[(i + m) % SCALES.len()];
+                    let g = Gemm {
+                        trans_a,
+                        trans_b,
+                        m,
+                        n,
+                        k,
+                        alpha,
+                        beta,
+                    };
+                    check(&OnIsa(isa), &g, t, seed);
+                }
+            }
+        }
+    }
+}
