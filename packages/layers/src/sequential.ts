@@ -2,14 +2,17 @@ import { getLoss, type Loss, type LossName } from '@neurite/losses';
 import type { Optimizer } from '@neurite/optimizers';
 import {
   argMax,
+  DTypeError,
   type FloatDType,
   formatShape,
   type Generator,
+  isPlainObject,
   NeuriteError,
   ShapeError,
   Tensor,
   toGenerator,
   ValueError,
+  wrongType,
 } from '@neurite/tensor';
 import type { History } from './callbacks.ts';
 import { ModelError } from './errors.ts';
@@ -189,16 +192,38 @@ export class Sequential {
 
   /** Sets weights from a {W1, b1, ...} record (for example the course's initializeParametersDeep); state entries are optional. */
   setParams(params: Record<string, Tensor>): this {
+    const fn = 'Sequential.setParams';
+    if (!isPlainObject(params)) wrongType(fn, 'params', 'an object of Tensors by name ({ W1, b1, ... })', params);
     if (!this.built) {
-      const W1 = params?.W1;
+      const W1 = params.W1;
       this.build(this.#inputShape ?? (W1 instanceof Tensor && W1.rank === 2 ? [W1.shape[1], null] : undefined));
     }
-    for (const { key, weight } of this.namedWeights()) {
+    // Every tensor is checked before any weight changes, so a bad one leaves the model as it was.
+    const named = this.namedWeights();
+    const known = new Set(named.map((n) => n.key));
+    for (const key of Object.keys(params)) {
+      if (!known.has(key))
+        throw new ValueError(
+          `${fn}: params has '${key}', which is not a weight of this model; expected keys among ${[...known].join(', ')}`,
+        );
+    }
+    for (const { key, weight } of named) {
       const t = params[key];
       if (t === undefined && !weight.trainable) continue;
-      if (!(t instanceof Tensor)) throw new ValueError(`Sequential.setParams: missing ${key}`);
-      if (t.dtype !== this.dtype) throw new ValueError(`Sequential.setParams: ${key} is ${t.dtype}, the model is ${this.dtype}`);
-      weight.value = t;
+      if (!(t instanceof Tensor)) {
+        if (t === undefined)
+          throw new ValueError(`${fn}: params.${key} is missing (expected a Tensor of shape ${formatShape(weight.shape)})`);
+        wrongType(fn, `params.${key}`, `a Tensor of shape ${formatShape(weight.shape)}`, t);
+      }
+      if (t.dtype !== this.dtype) throw new DTypeError(`${fn}: params.${key} is ${t.dtype}, the model is ${this.dtype}`);
+      if (t.rank !== weight.shape.length || t.shape.some((d, i) => d !== weight.shape[i])) {
+        const hint = key === 'W1' && t.rank === 2 ? ` (its n_prev, ${t.shape[1]}, must be the model's input size)` : '';
+        throw new ShapeError(`${fn}: params.${key} must have shape ${formatShape(weight.shape)}, received ${formatShape(t.shape)}${hint}`);
+      }
+    }
+    for (const { key, weight } of named) {
+      const t = params[key];
+      if (t !== undefined) weight.value = t;
     }
     return this;
   }

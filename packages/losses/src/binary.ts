@@ -1,5 +1,5 @@
 import { abs, add, clip, exp, log, maximum, mul, neg, sigmoid, sub, sum, type Tensor } from '@neurite/tensor';
-import { assertEpsilon, assertPair, defaultEpsilon, outLike, probabilityOptions, softplus } from './util.ts';
+import { assertPair, epsilonOf, outLike, softplus } from './util.ts';
 
 /**
  * Binary cross-entropy, the course's cost:
@@ -15,7 +15,7 @@ export interface ProbabilityOptions {
 /** The cost as a plain number, in one pass, for training loops. */
 export function binaryCrossEntropyValue(A: Tensor, Y: Tensor, options?: ProbabilityOptions): number {
   const m = assertPair('binaryCrossEntropyValue', A, Y);
-  const eps = assertEpsilon('binaryCrossEntropyValue', probabilityOptions('binaryCrossEntropyValue', options).epsilon ?? defaultEpsilon(A));
+  const eps = epsilonOf('binaryCrossEntropyValue', options, A);
   const a = A.data;
   const y = Y.data;
   let total = 0;
@@ -29,7 +29,7 @@ export function binaryCrossEntropyValue(A: Tensor, Y: Tensor, options?: Probabil
 /** The same cost as a scalar tensor built from ops, so `grad` can differentiate it. */
 export function binaryCrossEntropy(A: Tensor, Y: Tensor, options?: ProbabilityOptions): Tensor {
   const m = assertPair('binaryCrossEntropy', A, Y);
-  const eps = assertEpsilon('binaryCrossEntropy', probabilityOptions('binaryCrossEntropy', options).epsilon ?? defaultEpsilon(A));
+  const eps = epsilonOf('binaryCrossEntropy', options, A);
   const P = eps > 0 ? clip(A, eps, 1 - eps) : A;
   const terms = add(mul(Y, log(P)), mul(sub(1, Y), log(sub(1, P))));
   return mul(sum(terms), -1 / m);
@@ -41,10 +41,7 @@ export function binaryCrossEntropy(A: Tensor, Y: Tensor, options?: ProbabilityOp
  */
 export function binaryCrossEntropyGradient(A: Tensor, Y: Tensor, options?: ProbabilityOptions, out?: Tensor): Tensor {
   assertPair('binaryCrossEntropyGradient', A, Y);
-  const eps = assertEpsilon(
-    'binaryCrossEntropyGradient',
-    probabilityOptions('binaryCrossEntropyGradient', options).epsilon ?? defaultEpsilon(A),
-  );
+  const eps = epsilonOf('binaryCrossEntropyGradient', options, A);
   const dA = outLike(A, out, 'binaryCrossEntropyGradient');
   const a = A.data;
   const y = Y.data;

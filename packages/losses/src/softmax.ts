@@ -1,5 +1,5 @@
 import { clip, log, logSoftmax, mul, softmax, sum, type Tensor } from '@neurite/tensor';
-import { assertEpsilon, assertPair, defaultEpsilon, outLike, type ProbabilityOptionsLike, probabilityOptions } from './util.ts';
+import { assertPair, epsilonOf, outLike, type ProbabilityOptionsLike } from './util.ts';
 
 /**
  * Softmax cross-entropy for (classes, m) scores and one-hot (or soft) labels Y:
@@ -31,10 +31,7 @@ export function softmaxCrossEntropyGradient(Z: Tensor, Y: Tensor, out?: Tensor):
 /** Cross-entropy of probabilities A (a softmax output), clipped at ε like the binary one. */
 export function categoricalCrossEntropyValue(A: Tensor, Y: Tensor, options?: ProbabilityOptionsLike): number {
   const m = assertPair('categoricalCrossEntropyValue', A, Y);
-  const eps = assertEpsilon(
-    'categoricalCrossEntropyValue',
-    probabilityOptions('categoricalCrossEntropyValue', options).epsilon ?? defaultEpsilon(A),
-  );
+  const eps = epsilonOf('categoricalCrossEntropyValue', options, A);
   let total = 0;
   for (let i = 0; i < A.size; i++) if (Y.data[i] !== 0) total += Y.data[i] * Math.log(Math.max(A.data[i], eps));
   return -total / m;
@@ -42,7 +39,7 @@ export function categoricalCrossEntropyValue(A: Tensor, Y: Tensor, options?: Pro
 
 export function categoricalCrossEntropy(A: Tensor, Y: Tensor, options?: ProbabilityOptionsLike): Tensor {
   const m = assertPair('categoricalCrossEntropy', A, Y);
-  const eps = assertEpsilon('categoricalCrossEntropy', probabilityOptions('categoricalCrossEntropy', options).epsilon ?? defaultEpsilon(A));
+  const eps = epsilonOf('categoricalCrossEntropy', options, A);
   const P = eps > 0 ? clip(A, eps, 1) : A;
   return mul(sum(mul(Y, log(P))), -1 / m);
 }
@@ -50,10 +47,7 @@ export function categoricalCrossEntropy(A: Tensor, Y: Tensor, options?: Probabil
 /** −Y/A per example; with a softmax output layer, training uses the fused A − Y instead. */
 export function categoricalCrossEntropyGradient(A: Tensor, Y: Tensor, options?: ProbabilityOptionsLike, out?: Tensor): Tensor {
   assertPair('categoricalCrossEntropyGradient', A, Y);
-  const eps = assertEpsilon(
-    'categoricalCrossEntropyGradient',
-    probabilityOptions('categoricalCrossEntropyGradient', options).epsilon ?? defaultEpsilon(A),
-  );
+  const eps = epsilonOf('categoricalCrossEntropyGradient', options, A);
   const dA = outLike(A, out, 'categoricalCrossEntropyGradient');
   for (let i = 0; i < A.size; i++) dA.data[i] = -Y.data[i] / Math.max(A.data[i], eps);
   return dA;

@@ -37,6 +37,12 @@ export function assertEpsilon(fn: string, epsilon: number): number {
   return checkNumber(epsilon, fn, 'options.epsilon', EPSILON);
 }
 
+/** The clipping bound of `options` (only undefined means the dtype's default), checked. */
+export function epsilonOf(fn: string, options: ProbabilityOptionsLike | undefined, A: Tensor): number {
+  const { epsilon } = probabilityOptions(fn, options);
+  return epsilon === undefined ? defaultEpsilon(A) : assertEpsilon(fn, epsilon);
+}
+
 /** A tensor to write into: `out` when it fits, a new one otherwise. */
 export function outLike(A: Tensor, out?: Tensor, fn = 'gradient'): Tensor {
   if (out !== undefined && !(out instanceof Tensor)) wrongType(fn, 'out', 'a Tensor to write into, or undefined', out);

@@ -233,7 +233,7 @@ export class Momentum extends Optimizer {
   constructor(learningRate: number | Schedule, options?: { beta?: number }) {
     super(learningRate, 'Momentum');
     const o = checkOptions(options, 'Momentum', HYPERPARAMETERS.momentum);
-    this.beta = unit('Momentum', 'options.beta', o.beta ?? 0.9);
+    this.beta = unit('Momentum', 'options.beta', orDefault(o.beta, 0.9));
   }
   protected update(name: string, param: FloatArray, grad: FloatArray, lr: number, like: Tensor): void {
     const v = this.slot('v', name, like);
@@ -257,8 +257,8 @@ export class RMSProp extends Optimizer {
   constructor(learningRate: number | Schedule, options?: { beta?: number; epsilon?: number }) {
     super(learningRate, 'RMSProp');
     const o = checkOptions(options, 'RMSProp', HYPERPARAMETERS.rmsprop);
-    this.beta = unit('RMSProp', 'options.beta', o.beta ?? 0.999);
-    this.epsilon = checkPositive(o.epsilon ?? 1e-8, 'RMSProp', 'options.epsilon');
+    this.beta = unit('RMSProp', 'options.beta', orDefault(o.beta, 0.999));
+    this.epsilon = checkPositive(orDefault(o.epsilon, 1e-8), 'RMSProp', 'options.epsilon');
   }
   protected update(name: string, param: FloatArray, grad: FloatArray, lr: number, like: Tensor): void {
     const s = this.slot('s', name, like);
@@ -283,9 +283,9 @@ export class Adam extends Optimizer {
   constructor(learningRate: number | Schedule = 0.001, options?: { beta1?: number; beta2?: number; epsilon?: number }) {
     super(learningRate, 'Adam');
     const o = checkOptions(options, 'Adam', HYPERPARAMETERS.adam);
-    this.beta1 = unit('Adam', 'options.beta1', o.beta1 ?? 0.9);
-    this.beta2 = unit('Adam', 'options.beta2', o.beta2 ?? 0.999);
-    this.epsilon = checkPositive(o.epsilon ?? 1e-8, 'Adam', 'options.epsilon');
+    this.beta1 = unit('Adam', 'options.beta1', orDefault(o.beta1, 0.9));
+    this.beta2 = unit('Adam', 'options.beta2', orDefault(o.beta2, 0.999));
+    this.epsilon = checkPositive(orDefault(o.epsilon, 1e-8), 'Adam', 'options.epsilon');
   }
   protected update(name: string, param: FloatArray, grad: FloatArray, lr: number, like: Tensor): void {
     const m = this.slot('m', name, like);
@@ -318,7 +318,7 @@ export function getOptimizer(spec: Optimizer | OptimizerName | OptimizerSpec, le
   if (!isPlainObject(spec)) wrongType(fn, 'optimizer', 'an Optimizer, a name or { name, learningRate, ... }', spec);
   const name = checkOneOf(spec.name, fn, 'optimizer.name', OPTIMIZER_NAMES);
   checkOptions(spec, fn, ['name', 'learningRate', ...HYPERPARAMETERS[name]], 'optimizer');
-  return create(name, toSchedule(spec.learningRate ?? learningRate, fn), pick(spec, HYPERPARAMETERS[name]));
+  return create(name, toSchedule(orDefault(spec.learningRate, learningRate), fn), pick(spec, HYPERPARAMETERS[name]));
 }
 
 function pick(source: object, keys: readonly string[]): Record<string, number> {
@@ -341,4 +341,9 @@ function create(name: OptimizerName, schedule: Schedule, options: Record<string,
     case 'adam':
       return new Adam(schedule, options);
   }
+}
+
+/** An option's value, or its default when it was left out (undefined only: null is a value, and refused). */
+function orDefault<T>(value: T | undefined, fallback: T): T {
+  return value === undefined ? fallback : value;
 }

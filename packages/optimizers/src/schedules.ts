@@ -59,7 +59,7 @@ export function inverseTimeDecay(learningRate: number, options: DecayOptions): S
   positive('inverseTimeDecay', 'learningRate', learningRate);
   const o = decayOptions('inverseTimeDecay', options);
   const decayRate = positive('inverseTimeDecay', 'options.decayRate', o.decayRate, true);
-  const decaySteps = positive('inverseTimeDecay', 'options.decaySteps', o.decaySteps ?? 1);
+  const decaySteps = positive('inverseTimeDecay', 'options.decaySteps', orDefault(o.decaySteps, 1));
   const staircase = o.staircase === undefined ? false : checkBoolean(o.staircase, 'inverseTimeDecay', 'options.staircase');
   return {
     config: { name: 'inverseTimeDecay', learningRate, decayRate, decaySteps, staircase },
@@ -80,7 +80,7 @@ export function exponentialDecay(learningRate: number, options: DecayOptions): S
   positive('exponentialDecay', 'learningRate', learningRate);
   const o = decayOptions('exponentialDecay', options);
   const decayRate = positive('exponentialDecay', 'options.decayRate', o.decayRate);
-  const decaySteps = positive('exponentialDecay', 'options.decaySteps', o.decaySteps ?? 1);
+  const decaySteps = positive('exponentialDecay', 'options.decaySteps', orDefault(o.decaySteps, 1));
   const staircase = o.staircase === undefined ? false : checkBoolean(o.staircase, 'exponentialDecay', 'options.staircase');
   return {
     config: { name: 'exponentialDecay', learningRate, decayRate, decaySteps, staircase },
@@ -153,4 +153,9 @@ export function toSchedule(lr: number | Schedule, fn = 'optimizer'): Schedule {
     return lr;
   }
   return wrongType(fn, 'learningRate', 'a positive finite number or a Schedule', lr);
+}
+
+/** An option's value, or its default when it was left out (undefined only: null is a value, and refused). */
+function orDefault<T>(value: T | undefined, fallback: T): T {
+  return value === undefined ? fallback : value;
 }
