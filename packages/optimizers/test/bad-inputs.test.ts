@@ -1,4 +1,4 @@
-import { ArgumentTypeError, DTypeError, ShapeError, type Tensor, tensor, ValueError } from '@neurite/tensor';
+import { ArgumentTypeError, DTypeError, ShapeError, tensor, ValueError } from '@neurite/tensor';
 import { expectRefusal, NON_FINITE, NOT_NUMBERS, NOT_OPTIONS, NOT_TENSORS, numberRefusal, show } from '@neurite/tensor/testing';
 import { describe, expect, it } from 'vitest';
 import {
@@ -258,5 +258,3 @@ function NeuriteLike(c: unknown) {
   const lr = (c as { learningRate?: unknown }).learningRate;
   return typeof lr === 'string' ? ArgumentTypeError : ValueError;
 }
-
-export type { Tensor };
