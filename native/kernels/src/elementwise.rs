@@ -1,6 +1,8 @@
 //! unary, binary (numpy broadcasting), where and clip. Semantics follow the TypeScript
 //! backend (packages/tensor/src/backends/js/elementwise.ts), which is the specification.
 
+pub(crate) mod special;
+
 use crate::check::{self, fail, Result};
 use crate::parallel::{self, for_chunks, CHEAP, TRANSCENDENTAL};
 use crate::simd;
@@ -19,6 +21,12 @@ pub enum UnaryOp {
     Tanh,
     Relu,
     LeakyRelu,
+    Erf,
+    Elu,
+    Selu,
+    Gelu,
+    Softplus,
+    Silu,
 }
 
 impl UnaryOp {
@@ -35,13 +43,22 @@ impl UnaryOp {
             "tanh" => Self::Tanh,
             "relu" => Self::Relu,
             "leakyRelu" => Self::LeakyRelu,
-            _ => return fail(format!("unary: op must be one of neg, abs, exp, log, sqrt, square, sign, sigmoid, tanh, relu, leakyRelu, received '{name}'")),
+            "erf" => Self::Erf,
+            "elu" => Self::Elu,
+            "selu" => Self::Selu,
+            "gelu" => Self::Gelu,
+            "softplus" => Self::Softplus,
+            "silu" => Self::Silu,
+            _ => return fail(format!("unary: op must be one of neg, abs, exp, log, sqrt, square, sign, sigmoid, tanh, relu, leakyRelu, erf, elu, selu, gelu, softplus, silu, received '{name}'")),
         })
     }
 
     fn cost(self) -> usize {
         match self {
             Self::Exp | Self::Log | Self::Sigmoid | Self::Tanh => TRANSCENDENTAL,
+            Self::Erf | Self::Elu | Self::Selu | Self::Gelu | Self::Softplus | Self::Silu => {
+                TRANSCENDENTAL
+            }
             _ => CHEAP,
         }
     }
@@ -159,6 +176,32 @@ macro_rules! with_unary {
             }
             UnaryOp::LeakyRelu => {
                 let $f = move |v: T| if v < T::ZERO { alpha * v } else { v };
+                $run
+            }
+            // The newer activations are computed in f64 (special.rs) and rounded.
+            UnaryOp::Erf => {
+                let $f = |v: T| T::from_f64(special::erf(v.to_f64()));
+                $run
+            }
+            UnaryOp::Elu => {
+                let a = alpha.to_f64();
+                let $f = move |v: T| T::from_f64(special::elu(v.to_f64(), a));
+                $run
+            }
+            UnaryOp::Selu => {
+                let $f = |v: T| T::from_f64(special::selu(v.to_f64()));
+                $run
+            }
+            UnaryOp::Gelu => {
+                let $f = |v: T| T::from_f64(special::gelu(v.to_f64()));
+                $run
+            }
+            UnaryOp::Softplus => {
+                let $f = |v: T| T::from_f64(special::softplus(v.to_f64()));
+                $run
+            }
+            UnaryOp::Silu => {
+                let $f = |v: T| T::from_f64(special::silu(v.to_f64()));
                 $run
             }
         }

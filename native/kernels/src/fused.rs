@@ -2,6 +2,7 @@
 //! output), activation backward from the saved output A, and in-place optimizer updates.
 
 use crate::check::{self, fail, Result};
+use crate::elementwise::special;
 use crate::gemm::{self, Gemm, GemmScalar};
 use crate::parallel::{for_chunks, for_chunks4, CHEAP, TRANSCENDENTAL};
 use crate::simd;
@@ -14,23 +15,37 @@ pub enum Activation {
     Tanh,
     Relu,
     LeakyRelu,
+    // activationBackward only: elu, selu and softplus from A; gelu and silu from Z.
+    Elu,
+    Selu,
+    Softplus,
+    Gelu,
+    Silu,
 }
 
 impl Activation {
     pub fn parse(op: &str, name: &str) -> Result<Self> {
-        Ok(match name {
+        let act = match name {
             "linear" => Self::Linear,
             "sigmoid" => Self::Sigmoid,
             "tanh" => Self::Tanh,
             "relu" => Self::Relu,
             "leakyRelu" => Self::LeakyRelu,
+            "elu" if op == "activationBackward" => Self::Elu,
+            "selu" if op == "activationBackward" => Self::Selu,
+            "softplus" if op == "activationBackward" => Self::Softplus,
+            "gelu" if op == "activationBackward" => Self::Gelu,
+            "silu" if op == "activationBackward" => Self::Silu,
+            _ if op == "activationBackward" => return fail(format!("{op}: activation must be one of linear, sigmoid, tanh, relu, leakyRelu, elu, selu, softplus, gelu, silu, received '{name}'")),
             _ => return fail(format!("{op}: activation must be one of linear, sigmoid, tanh, relu, leakyRelu, received '{name}'")),
-        })
+        };
+        Ok(act)
     }
 
     fn cost(self) -> usize {
         match self {
             Self::Sigmoid | Self::Tanh => TRANSCENDENTAL,
+            Self::Elu | Self::Selu | Self::Softplus | Self::Gelu | Self::Silu => TRANSCENDENTAL,
             _ => CHEAP,
         }
     }
@@ -106,6 +121,14 @@ fn epilogue<T: Real>(act: Activation, alpha: T, br: T, seg: &mut [T]) {
                 z
             }
         }),
+        // parse() gives linear only the five activations above.
+        Activation::Elu
+        | Activation::Selu
+        | Activation::Softplus
+        | Activation::Gelu
+        | Activation::Silu => {
+            unreachable!("linear takes linear, sigmoid, tanh, relu and leakyRelu only")
+        }
     }
 }
 
@@ -119,8 +142,9 @@ pub fn activation_backward<T: Real>(
 ) -> Result<()> {
     check::same_len("activationBackward", ["dA", "A"], d_a.len(), a.len())?;
     check::same_len("activationBackward", ["dA", "out"], d_a.len(), out.len())?;
+    let alpha_f64 = alpha;
     let alpha = T::from_f64(alpha);
-    for_chunks(out, CHEAP, |s, o| {
+    for_chunks(out, act.cost(), |s, o| {
         let (d, a) = (&d_a[s..s + o.len()], &a[s..s + o.len()]);
         match act {
             Activation::Linear => o.copy_from_slice(d),
@@ -135,9 +159,21 @@ pub fn activation_backward<T: Real>(
                 o,
                 |d: T, a: T| if a > T::ZERO { d } else { alpha * d },
             ),
+            Activation::Elu => zip_slope(d, a, o, move |a| special::elu_slope(a, alpha_f64)),
+            Activation::Selu => zip_slope(d, a, o, special::selu_slope),
+            Activation::Softplus => zip_slope(d, a, o, special::softplus_slope),
+            Activation::Gelu => zip_slope(d, a, o, special::gelu_slope),
+            Activation::Silu => zip_slope(d, a, o, special::silu_slope),
         }
     });
     Ok(())
+}
+
+/// out = d·g'(·) for the newer activations, their slope computed in f64 (special.rs) and rounded.
+fn zip_slope<T: Real>(d: &[T], a: &[T], o: &mut [T], slope: impl Fn(f64) -> f64 + Copy) {
+    simd::zip(d, a, o, move |d: T, a: T| {
+        d * T::from_f64(slope(a.to_f64()))
+    });
 }
 
 /// In place: param -= lr * grad.

@@ -1,6 +1,6 @@
 import { type BackendImpl, type FloatArray, type Gemm, jsBackend, type Tensor } from '@neurite/tensor';
 import type { Arena } from './arena.ts';
-import { ACTIVATION, BINARY, REDUCE, UNARY } from './codes.ts';
+import { ACTIVATION, ACTIVATION_GRAD, BINARY, REDUCE, UNARY } from './codes.ts';
 import { foldAxes, runsOf, splitAxis } from './layout.ts';
 import type { Kernels } from './module.ts';
 import type { Pool } from './pool.ts';
@@ -65,11 +65,13 @@ export function createWasmBackend(arena: Arena, pool: Pool, small: Readonly<Cros
   return {
     name,
     unary(op, x, out, alpha) {
-      if (out.length < (TRANSCENDENTAL.has(op) ? small.transcendental : small.cheap)) return jsBackend.unary(op, x, out, alpha);
+      const code = UNARY[op];
+      if (code === undefined || out.length < (TRANSCENDENTAL.has(op) ? small.transcendental : small.cheap))
+        return jsBackend.unary(op, x, out, alpha);
       arena.reset();
       const p = arena.put(x.data, out);
-      if (is64(out)) k.unary64(UNARY[op], p, p, out.length, alpha);
-      else k.unary32(UNARY[op], p, p, out.length, alpha);
+      if (is64(out)) k.unary64(code, p, p, out.length, alpha);
+      else k.unary32(code, p, p, out.length, alpha);
       arena.take(p, out);
     },
     binary(op, a, b, out, outShape) {
@@ -131,11 +133,12 @@ export function createWasmBackend(arena: Arena, pool: Pool, small: Readonly<Cros
     concat: jsBackend.concat,
     gather: jsBackend.gather,
     activationBackward(act, dA, A, out, alpha) {
-      if (out.length < small.cheap) return jsBackend.activationBackward(act, dA, A, out, alpha);
+      const code = ACTIVATION_GRAD[act];
+      if (code === undefined || out.length < small.cheap) return jsBackend.activationBackward(act, dA, A, out, alpha);
       arena.reset();
       const pd = arena.put(dA.data, out);
       const pa = arena.put(A.data, out);
-      (is64(out) ? k.activationBackward64 : k.activationBackward32)(ACTIVATION[act], pd, pa, pd, out.length, alpha);
+      (is64(out) ? k.activationBackward64 : k.activationBackward32)(code, pd, pa, pd, out.length, alpha);
       arena.take(pd, out);
     },
     softmax(x, axis, out) {

@@ -1,7 +1,7 @@
-import type { Activation, BinaryOp, ReduceOp, UnaryOp } from '@neurite/tensor';
+import type { Activation, BinaryOp, PointwiseActivation, ReduceOp, UnaryOp } from '@neurite/tensor';
 
-/** The op codes of assembly/ops.ts, by name. */
-export const UNARY: Record<UnaryOp, number> = {
+/** The op codes of assembly/ops.ts, by name. Ops without a code here run on the js backend. */
+export const UNARY: Partial<Record<UnaryOp, number>> = {
   neg: 0,
   abs: 1,
   exp: 2,
@@ -32,5 +32,8 @@ export const BINARY: Record<BinaryOp, number> = {
 };
 
 export const ACTIVATION: Record<Activation, number> = { linear: 0, sigmoid: 1, tanh: 2, relu: 3, leakyRelu: 4 };
+
+/** activationBackward's codes: the fused activations' (the others run on the js backend). */
+export const ACTIVATION_GRAD: Partial<Record<PointwiseActivation, number>> = ACTIVATION;
 
 export const REDUCE: Record<ReduceOp, number> = { sum: 0, max: 1, min: 2 };

@@ -28,8 +28,9 @@ import { formatLayerShape, type LayerShape } from './shapes.ts';
 import type { Weight } from './weight.ts';
 
 export interface DenseOptions {
+  /** Default 'linear'; also sigmoid, tanh, relu, leakyRelu, softmax, elu, selu, gelu, softplus, silu (swish). */
   activation?: ActivationName;
-  /** leakyRelu's slope for z < 0. */
+  /** leakyRelu's slope for z < 0 (default 0.01), or elu's α (default 1). */
   alpha?: number;
   /** Default glorotUniform; use 'randomNormal' (×0.01) or 'courseDeep' for the course's inits. */
   kernelInitializer?: Initializer | InitializerName | InitializerConfig;
@@ -168,7 +169,7 @@ export class Dense extends Layer<DenseCache> {
       out = reuseBuffer(this.#dZ, A.shape, floatDTypeOf(A));
       this.#dZ = out;
     }
-    return this.backwardFromZ(activationGrad(this.activation, dA, A, this.alpha, out), cache, ctx);
+    return this.backwardFromZ(activationGrad(this.activation, dA, A, cache.Z, this.alpha, out), cache, ctx);
   }
 
   /** The backward pass from dZ: for an output activation fused with its loss (sigmoid + cross-entropy: dZ = A − Y). */

@@ -4,9 +4,12 @@
  * model.json + safetensors bytes), and the course's step-by-step functions with explicit
  * caches. Browser-safe; saving to and loading from folders is in `@neurite/layers/node`.
  */
+export { Activation, type ActivationLayerCache, type ActivationOptions } from './activation-layer.ts';
 export { ACTIVATIONS, type ActivationName } from './activations.ts';
+export { BatchNormalization, type BatchNormalizationCache, type BatchNormalizationOptions } from './batch-norm.ts';
 export { floatDTypeOf, reuseBuffer } from './buffers.ts';
 export { type Callback, type EpochEvent, earlyStopping, type History, type IterationEvent, progressLogger } from './callbacks.ts';
+export { Conv2D, type Conv2DCache, type Conv2DOptions } from './conv2d.ts';
 export {
   type ConvCache,
   type ConvHparameters,
@@ -45,6 +48,7 @@ export { initializeWithZeros, type LogisticGrads, logisticPredict, optimize, pro
 export { Dense, type DenseCache, type DenseOptions } from './dense.ts';
 export { Dropout, type DropoutCache } from './dropout.ts';
 export { ModelError, ModelFormatError, TrainingError } from './errors.ts';
+export { Flatten, type FlattenCache } from './flatten.ts';
 export {
   courseDeep,
   getInitializer,
@@ -69,6 +73,15 @@ export {
   type LayerOptions,
   type OutputActivation,
 } from './layer.ts';
+export {
+  AveragePool2D,
+  type AveragePool2DOptions,
+  GlobalAveragePooling2D,
+  type GlobalPoolCache,
+  MaxPool2D,
+  type Pool2DCache,
+  type Pool2DOptions,
+} from './pooling.ts';
 export { AutodiffCache } from './propagation.ts';
 export { getLayerClass, type LayerClass, registeredLayers, registerLayer } from './registry.ts';
 export { type DecodedSafetensors, decodeSafetensors, encodeSafetensors } from './safetensors.ts';

@@ -5,7 +5,8 @@ import { type FloatDType, type Generator, NeuriteError, Tensor, ValueError } fro
  * `new Generator(seed)` (numpy's legacy stream) the course's weights come out exactly:
  * `randomNormal()` is `np.random.randn(n, n_prev) * 0.01`, `courseDeep()` is
  * `np.random.randn(n, n_prev) / np.sqrt(n_prev)`. `zeros` draws nothing.
- * Shapes are (n[l], n[l-1]): fanIn is shape[1], fanOut is shape[0].
+ * Shapes are (n[l], n[l-1]): fanIn is shape[1], fanOut is shape[0]. Conv filters are
+ * (f_h, f_w, n_C_prev, n_C): fanIn is f_h·f_w·n_C_prev, fanOut f_h·f_w·n_C (as Keras counts).
  */
 export type InitializerConfig =
   | { name: 'zeros' }
@@ -24,7 +25,12 @@ export interface Initializer {
 }
 
 function fans(shape: readonly number[]): [number, number] {
-  return shape.length === 2 ? [shape[1], shape[0]] : [shape[0] ?? 1, shape[0] ?? 1];
+  if (shape.length === 2) return [shape[1], shape[0]];
+  if (shape.length > 2) {
+    const field = shape.slice(0, -2).reduce((p, d) => p * d, 1);
+    return [field * shape[shape.length - 2], field * shape[shape.length - 1]];
+  }
+  return [shape[0] ?? 1, shape[0] ?? 1];
 }
 
 /** Draws randn(shape) in float64 and maps each value, storing in `dtype`. */

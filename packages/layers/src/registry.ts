@@ -1,8 +1,13 @@
 import { NeuriteError } from '@neurite/tensor';
+import { Activation } from './activation-layer.ts';
+import { BatchNormalization } from './batch-norm.ts';
+import { Conv2D } from './conv2d.ts';
 import { Dense } from './dense.ts';
 import { Dropout } from './dropout.ts';
+import { Flatten } from './flatten.ts';
 import type { Layer, LayerConfig } from './layer.ts';
 import { nameClass, registeredName } from './names.ts';
+import { AveragePool2D, GlobalAveragePooling2D, MaxPool2D } from './pooling.ts';
 
 /**
  * A layer class as the registry keeps it: its constructor takes the config (or it has a
@@ -10,7 +15,17 @@ import { nameClass, registeredName } from './names.ts';
  */
 export type LayerClass = (abstract new (...args: never[]) => Layer) & { fromConfig?(config: LayerConfig): Layer };
 
-const BUILT_IN: readonly LayerClass[] = [Dense, Dropout];
+const BUILT_IN: readonly LayerClass[] = [
+  Dense,
+  Dropout,
+  Activation,
+  Flatten,
+  BatchNormalization,
+  Conv2D,
+  MaxPool2D,
+  AveragePool2D,
+  GlobalAveragePooling2D,
+];
 const classes = new Map<string, LayerClass>(BUILT_IN.map((cls) => [registeredName(cls) as string, cls]));
 
 /**

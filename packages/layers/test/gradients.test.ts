@@ -1,5 +1,5 @@
 import { getLoss, type LossName } from '@neurite/losses';
-import { Generator, grad, linear, softmax, type Tensor, tensor } from '@neurite/tensor';
+import { type Activation, Generator, grad, linear, softmax, type Tensor, tensor } from '@neurite/tensor';
 import { numericGrad, relativeError as relError } from '@neurite/tensor/testing';
 import { describe, expect, it } from 'vitest';
 import { type ActivationName, Dense, Dropout, type DropoutCache, Sequential } from '../src/index.ts';
@@ -80,7 +80,7 @@ describe.each(cases)('%s', (_name, hidden, output, outUnits, lossName, kind, l2)
       let A = X;
       dense.forEach((layer, i) => {
         const act = layer.activation === 'softmax' ? 'linear' : layer.activation;
-        A = linear(ps[2 * i], A, ps[2 * i + 1], act, layer.alpha);
+        A = linear(ps[2 * i], A, ps[2 * i + 1], act as Activation, layer.alpha);
         if (layer.activation === 'softmax') A = softmax(A, 0);
       });
       let c = loss.tensor(A, Y);

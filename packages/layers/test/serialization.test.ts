@@ -162,8 +162,8 @@ describe('model files', () => {
     });
     it('unknown layer types and bad dtypes in the header', () => {
       const { modelJson, weights } = toBytes(trained().model);
-      expect(() => fromBytes({ modelJson: { ...modelJson, layers: [{ type: 'Conv2D' } as never] }, weights })).toThrow(
-        /layers\[0\] has unknown type "Conv2D"/,
+      expect(() => fromBytes({ modelJson: { ...modelJson, layers: [{ type: 'Conv3D' } as never] }, weights })).toThrow(
+        /layers\[0\] has unknown type "Conv3D"/,
       );
       const bad = encodeSafetensors({ W1: tensor([1], 'float64') });
       const text = new TextDecoder().decode(bad).replace('F64', 'I64');

@@ -98,6 +98,52 @@ def act_backward(name, dA, A, alpha=0.01):
     raise ValueError(name)
 
 
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+erf = np.vectorize(math.erf)
+erfc = np.vectorize(math.erfc)
+
+
+def more_activations(I, X):
+    """erf and the activations beyond the course's, forward (on ordinary and extreme inputs) and
+    backward. Their own RandomState, so the inputs above keep their values. Slopes are written
+    in terms of Z here, independently of the kernels' forms in terms of the output A."""
+    ra = np.random.RandomState(20250101)
+    I["Zact"] = f32(4 * ra.randn(5, 6))
+    I["dAact"] = f32(ra.randn(5, 6))
+    I["edgeAct"] = np.array([-1000.0, -50.0, -20.0, -5.0, -1e-3, -1e-8, 0.0, 1e-8, 1e-3, 0.5, 5.0, 20.0, 50.0, 1000.0])
+    I["onesAct"] = np.ones(14)
+    Z, dA, edge = I["Zact"], I["dAact"], I["edgeAct"]
+    sig = lambda z: sigmoid(z)
+    Phi = lambda z: 0.5 * erfc(-z / math.sqrt(2))
+    phi = lambda z: np.exp(-0.5 * z * z) / math.sqrt(2 * math.pi)
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        fwd = {
+            "erf": erf,
+            "elu": lambda z: np.where(z > 0, z, np.expm1(np.minimum(z, 0))),
+            "elu_0.5": lambda z: np.where(z > 0, z, 0.5 * np.expm1(np.minimum(z, 0))),
+            "selu": lambda z: SELU_SCALE * np.where(z > 0, z, SELU_ALPHA * np.expm1(np.minimum(z, 0))),
+            "gelu": lambda z: z * Phi(z),
+            "softplus": lambda z: np.logaddexp(0, z),
+            "silu": lambda z: z * sig(z),
+        }
+        slope = {
+            "elu": lambda z: np.where(z > 0, 1.0, 0.1 * np.exp(np.minimum(z, 0))),
+            "selu": lambda z: np.where(z > 0, SELU_SCALE, SELU_SCALE * SELU_ALPHA * np.exp(np.minimum(z, 0))),
+            "softplus": sig,
+            "gelu": lambda z: Phi(z) + z * phi(z),
+            "silu": lambda z: sig(z) * (1 + z * (1 - sig(z))),
+        }
+        for name, f in fwd.items():
+            X[name] = f(Z)
+            X["%s_edge" % name] = f(edge)
+        for name, g in slope.items():
+            X["backward_%s" % name] = dA * g(Z)
+        for name in ("gelu", "silu"):
+            X["backward_%s_edge" % name] = slope[name](edge)
+        X["erf_grad"] = 2 / math.sqrt(math.pi) * np.exp(-Z * Z)
+
+
 def write(path, header, body):
     full = os.path.join(PKG, path)
     os.makedirs(os.path.dirname(full), exist_ok=True)
@@ -250,6 +296,7 @@ def conformance():
     for name in ("linear", "sigmoid", "tanh", "relu", "leakyRelu"):
         X["linear_%s" % name] = act(name, W @ Xin + b, 0.1)
     X["linear_nobias"] = np.tanh(W @ Xin)
+    more_activations(I, X)
     # Layout.
     X["reshape_34"] = A.reshape(3, 4)
     X["reshape_T"] = T.reshape(-1, 3)

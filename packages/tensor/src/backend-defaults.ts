@@ -1,6 +1,7 @@
-import type { Activation, Backend, BackendCore, BackendOptional } from './backend.ts';
+import type { Backend, BackendCore, BackendOptional, PointwiseActivation } from './backend.ts';
 import { convFromGemm } from './backends/js/conv-gemm.ts';
 import { pad, pool2d, pool2dBackward } from './backends/js/pool.ts';
+import { SELU_ALPHA, SELU_SCALE } from './backends/js/special.ts';
 import { allocate, type FloatArray } from './dtype.ts';
 import { BackendError } from './errors.ts';
 import { broadcastShapes, type Shape } from './shape.ts';
@@ -75,15 +76,31 @@ export function defineBackend(impl: BackendCore & Partial<BackendOptional>): Bac
 
   const scratch: { float32?: FloatArray; float64?: FloatArray } = {};
   const defaults: BackendOptional = {
-    activationBackward(act: Activation, dA, A, out, alpha) {
+    activationBackward(act: PointwiseActivation, dA, A, out, alpha) {
       const one = scalar(1, A);
+      const positive = () => bin('greater', A, scalar(0, A));
       let slope: Tensor;
       if (act === 'sigmoid') slope = bin('mul', A, bin('sub', one, A));
       else if (act === 'tanh') slope = bin('sub', one, bin('mul', A, A));
-      else if (act === 'relu') slope = bin('greater', A, scalar(0, A));
+      else if (act === 'relu') slope = positive();
       else if (act === 'leakyRelu') {
-        const pos = bin('greater', A, scalar(0, A));
+        const pos = positive();
         slope = bin('add', pos, bin('mul', bin('sub', one, pos), scalar(alpha, A)));
+      } else if (act === 'elu' || act === 'selu') {
+        // A > 0: the slope is 1 (λ); below, A + α (λα), since A = α(e^Z − 1) there.
+        const [scale, shift] = act === 'elu' ? [1, alpha] : [SELU_SCALE, SELU_SCALE * SELU_ALPHA];
+        const pos = positive();
+        slope = bin('add', bin('mul', pos, scalar(scale, A)), bin('mul', bin('sub', one, pos), bin('add', A, scalar(shift, A))));
+      } else if (act === 'softplus') slope = bin('sub', one, un('exp', un('neg', A)));
+      else if (act === 'silu') {
+        // A is Z here: σ(Z)·(1 + Z·(1 − σ(Z))).
+        const s = un('sigmoid', A);
+        slope = bin('mul', s, bin('add', one, bin('mul', A, bin('sub', one, s))));
+      } else if (act === 'gelu') {
+        // A is Z here: Φ(Z) + Z·φ(Z).
+        const cdf = bin('mul', scalar(0.5, A), bin('add', one, un('erf', bin('mul', A, scalar(Math.SQRT1_2, A)))));
+        const pdf = bin('mul', scalar(1 / Math.sqrt(2 * Math.PI), A), un('exp', bin('mul', scalar(-0.5, A), bin('mul', A, A))));
+        slope = bin('add', cdf, bin('mul', A, pdf));
       } else if (act === 'linear') slope = one;
       else throw new BackendError(`${impl.name}: activationBackward has no derivative for activation '${String(act)}'`);
       core.binary('mul', dA, slope, out, dA.shape);

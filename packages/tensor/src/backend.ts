@@ -10,7 +10,24 @@ import type { Tensor } from './tensor.ts';
  * and must not write to inputs.
  */
 
-export type UnaryOp = 'neg' | 'abs' | 'exp' | 'log' | 'sqrt' | 'square' | 'sign' | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu';
+export type UnaryOp =
+  | 'neg'
+  | 'abs'
+  | 'exp'
+  | 'log'
+  | 'sqrt'
+  | 'square'
+  | 'sign'
+  | 'sigmoid'
+  | 'tanh'
+  | 'relu'
+  | 'leakyRelu'
+  | 'erf'
+  | 'elu'
+  | 'selu'
+  | 'gelu'
+  | 'softplus'
+  | 'silu';
 
 export type BinaryOp =
   | 'add'
@@ -30,11 +47,20 @@ export type BinaryOp =
 export type ReduceOp = 'sum' | 'max' | 'min';
 
 /**
- * Activations whose derivative the backend computes from the saved output A. The list is
- * the type: an activation added here is known to the op layer's validation at once.
+ * The activations the fused `linear` and `linearBackward` take; their derivative comes from
+ * the saved output A. The list is the type: an activation added here is known to the op
+ * layer's validation at once.
  */
 export const ACTIVATIONS = ['linear', 'sigmoid', 'tanh', 'relu', 'leakyRelu'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
+
+/**
+ * Every activation `activationBackward` differentiates: elu, selu and softplus from their
+ * output A as well; gelu and silu from Z, because their output does not determine the slope
+ * (neither is monotonic), so for those two the saved tensor passed as `A` is Z.
+ */
+export const POINTWISE_ACTIVATIONS = [...ACTIVATIONS, 'elu', 'selu', 'gelu', 'softplus', 'silu'] as const;
+export type PointwiseActivation = (typeof POINTWISE_ACTIVATIONS)[number];
 
 export interface Gemm {
   transA: boolean;
@@ -114,8 +140,8 @@ export interface BackendCore {
 
 /** What a backend may override; `defineBackend` fills the rest from the core. */
 export interface BackendOptional {
-  /** dZ = dA * g'(Z), with g' written in terms of the saved output A = g(Z). */
-  activationBackward(act: Activation, dA: Tensor, A: Tensor, out: FloatArray, alpha: number): void;
+  /** dZ = dA * g'(Z), with g' written in terms of the saved output A = g(Z) (Z itself for gelu and silu). */
+  activationBackward(act: PointwiseActivation, dA: Tensor, A: Tensor, out: FloatArray, alpha: number): void;
   softmax(x: Tensor, axis: number, out: FloatArray): void;
   logSoftmax(x: Tensor, axis: number, out: FloatArray): void;
   /** The Dense hot path: out = g(W·A + b), b of shape (n, 1) or null. */

@@ -16,6 +16,8 @@ export {
   type BinaryOp,
   type Conv2dGeometry,
   type Gemm,
+  POINTWISE_ACTIVATIONS,
+  type PointwiseActivation,
   type Pool2dGeometry,
   type PoolMode,
   type ReduceOp,

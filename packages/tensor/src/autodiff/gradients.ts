@@ -32,8 +32,12 @@ import type { TapeNode } from './tape.ts';
 type Vjp = (dy: Tensor, node: TapeNode, needs: readonly boolean[]) => (Tensor | null)[];
 
 const act =
-  (name: Activation): Vjp =>
+  (name: Activation | 'elu' | 'selu' | 'softplus'): Vjp =>
   (dy, { output, attrs }) => [activationBackward(name, dy, output, attrs.alpha as number)];
+/** gelu's and silu's slopes come from the input Z: their output does not determine them. */
+const fromZ =
+  (name: 'gelu' | 'silu'): Vjp =>
+  (dy, { inputs: [x] }) => [activationBackward(name, dy, x)];
 
 export const GRADIENTS: Record<string, Vjp> = {
   add: (dy, { inputs: [a, b] }) => [unbroadcast(dy, a), unbroadcast(dy, b)],
@@ -58,6 +62,13 @@ export const GRADIENTS: Record<string, Vjp> = {
   tanh: act('tanh'),
   relu: act('relu'),
   leakyRelu: act('leakyRelu'),
+  elu: act('elu'),
+  selu: act('selu'),
+  softplus: act('softplus'),
+  gelu: fromZ('gelu'),
+  silu: fromZ('silu'),
+  // d erf/dx = (2/√π)·e^(−x²)
+  erf: (dy, { inputs: [x] }) => [mul(dy, mul(exp(neg(mul(x, x))), 2 / Math.sqrt(Math.PI)))],
   softmax: (dy, { output, attrs }) => [mul(output, sub(dy, sum(mul(dy, output), attrs.axis as number, true)))],
   logSoftmax: (dy, { output, attrs }) => [sub(dy, mul(exp(output), sum(dy, attrs.axis as number, true)))],
   // Strictly inside only, as PyTorch's clamp: clip(x, 0, Infinity) is relu and has its slope 0 at 0.

@@ -1,5 +1,5 @@
 import { record } from '../autodiff/tape.ts';
-import { ACTIVATIONS, type Activation } from '../backend.ts';
+import { POINTWISE_ACTIVATIONS, type PointwiseActivation } from '../backend.ts';
 import { allocate } from '../dtype.ts';
 import { ShapeError } from '../errors.ts';
 import { formatShape, sameShape } from '../shape.ts';
@@ -18,6 +18,23 @@ export function leakyRelu(z: Tensor, alpha = 0.01): Tensor {
   checkPositive(alpha, 'leakyRelu', 'alpha');
   return unary('leakyRelu', z, alpha);
 }
+
+/** z for z > 0, alpha·(e^z − 1) otherwise (Clevert et al. 2015); alpha > 0, default 1. */
+export function elu(z: Tensor, alpha = 1): Tensor {
+  assertTensor(z, 'elu', 'z');
+  checkPositive(alpha, 'elu', 'alpha');
+  return unary('elu', z, alpha);
+}
+/** λ·elu(z, α) with the self-normalizing constants λ ≈ 1.0507, α ≈ 1.6733 (Klambauer et al. 2017). */
+export const selu = (z: Tensor): Tensor => unary('selu', z);
+/** z·Φ(z), Φ the standard normal CDF: the exact GELU (Hendrycks and Gimpel 2016), PyTorch's default. */
+export const gelu = (z: Tensor): Tensor => unary('gelu', z);
+/** log(1 + e^z), never overflowing. */
+export const softplus = (z: Tensor): Tensor => unary('softplus', z);
+/** z·σ(z) (Elfwing et al. 2017; Ramachandran et al.'s swish with β = 1). */
+export const silu = (z: Tensor): Tensor => unary('silu', z);
+/** The same function as silu, under the name Keras and TensorFlow also use. */
+export const swish = silu;
 
 /**
  * Softmax along `axis`. The default is axis 0 because Neurite lays examples out as
@@ -42,14 +59,16 @@ function normalized(op: 'softmax' | 'logSoftmax', z: Tensor, axis: number): Tens
 
 /**
  * dZ = dA * g'(Z), with g' computed from the saved output A = g(Z): the course's
- * `sigmoid_backward`, `relu_backward` and friends, without keeping Z around.
+ * `sigmoid_backward`, `relu_backward` and friends, without keeping Z around. gelu and silu
+ * are not monotonic, so their output does not determine the slope: for those pass Z as `A`.
+ * alpha is leakyRelu's slope or elu's α.
  */
-export function activationBackward(act: Activation, dA: Tensor, A: Tensor, alpha = 0.01): Tensor {
-  checkOneOf(act, 'activationBackward', 'act', ACTIVATIONS);
+export function activationBackward(act: PointwiseActivation, dA: Tensor, A: Tensor, alpha = 0.01): Tensor {
+  checkOneOf(act, 'activationBackward', 'act', POINTWISE_ACTIVATIONS);
   const fn = `${act}Backward`;
   assertTensor(dA, fn, 'dA');
-  assertTensor(A, fn, 'A');
-  if (act === 'leakyRelu') checkPositive(alpha, fn, 'alpha');
+  assertTensor(A, fn, act === 'gelu' || act === 'silu' ? 'Z' : 'A');
+  if (act === 'leakyRelu' || act === 'elu') checkPositive(alpha, fn, 'alpha');
   if (!sameShape(dA.shape, A.shape)) {
     throw new ShapeError(`${fn}: dA ${formatShape(dA.shape)} and A ${formatShape(A.shape)} must have the same shape`);
   }
@@ -63,3 +82,10 @@ export const sigmoidBackward = (dA: Tensor, A: Tensor): Tensor => activationBack
 export const tanhBackward = (dA: Tensor, A: Tensor): Tensor => activationBackward('tanh', dA, A);
 export const reluBackward = (dA: Tensor, A: Tensor): Tensor => activationBackward('relu', dA, A);
 export const leakyReluBackward = (dA: Tensor, A: Tensor, alpha = 0.01): Tensor => activationBackward('leakyRelu', dA, A, alpha);
+export const eluBackward = (dA: Tensor, A: Tensor, alpha = 1): Tensor => activationBackward('elu', dA, A, alpha);
+export const seluBackward = (dA: Tensor, A: Tensor): Tensor => activationBackward('selu', dA, A);
+export const softplusBackward = (dA: Tensor, A: Tensor): Tensor => activationBackward('softplus', dA, A);
+/** From Z, not from the output. */
+export const geluBackward = (dA: Tensor, Z: Tensor): Tensor => activationBackward('gelu', dA, Z);
+/** From Z, not from the output. */
+export const siluBackward = (dA: Tensor, Z: Tensor): Tensor => activationBackward('silu', dA, Z);

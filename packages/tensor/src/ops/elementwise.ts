@@ -63,6 +63,8 @@ export const log = (x: Tensor): Tensor => unary('log', x);
 export const sqrt = (x: Tensor): Tensor => unary('sqrt', x);
 export const square = (x: Tensor): Tensor => unary('square', x);
 export const sign = (x: Tensor): Tensor => unary('sign', x);
+/** The error function, 2/√π ∫₀ˣ e^(−t²) dt, within an ulp or so (fdlibm's approximations). */
+export const erf = (x: Tensor): Tensor => unary('erf', x);
 
 /** cond ? a : b elementwise, all three broadcast together. */
 export function where(cond: Tensor, a: Operand, b: Operand): Tensor {

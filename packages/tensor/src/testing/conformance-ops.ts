@@ -93,6 +93,7 @@ const ROWS: [string, Build][] = [
     `backward_${a}`,
     (t) => op.activationBackward(a, t('dA'), ACTIVATE[a](t('Z')), 0.1),
   ]),
+  ...moreActivationRows(),
   ['sigmoid_edge', (t) => op.sigmoid(t('edge'))],
   ['tanh_edge', (t) => op.tanh(t('edge'))],
   ['exp_edge', (t) => op.exp(t('edge'))],
@@ -141,6 +142,31 @@ const ROWS: [string, Build][] = [
   ['gather_1', (t) => op.gather(t('A'), [1, -1], 1)],
   ['gather_T_1', (t) => op.gather(t('T'), [3, 0], 1)],
 ];
+
+/** erf and the activations beyond the course's: forward, extremes, and backward from A (from Z for gelu and silu). */
+function moreActivationRows(): [string, Build][] {
+  const fwd: [string, (Z: Tensor) => Tensor][] = [
+    ['erf', op.erf],
+    ['elu', (Z) => op.elu(Z)],
+    ['elu_0.5', (Z) => op.elu(Z, 0.5)],
+    ['selu', op.selu],
+    ['gelu', op.gelu],
+    ['softplus', op.softplus],
+    ['silu', op.swish],
+  ];
+  const rows: [string, Build][] = [];
+  for (const [key, f] of fwd) rows.push([key, (t) => f(t('Zact'))], [`${key}_edge`, (t) => f(t('edgeAct'))]);
+  rows.push(
+    ['backward_elu', (t) => op.activationBackward('elu', t('dAact'), op.elu(t('Zact'), 0.1), 0.1)],
+    ['backward_selu', (t) => op.seluBackward(t('dAact'), op.selu(t('Zact')))],
+    ['backward_softplus', (t) => op.softplusBackward(t('dAact'), op.softplus(t('Zact')))],
+    ['backward_gelu', (t) => op.geluBackward(t('dAact'), t('Zact'))],
+    ['backward_silu', (t) => op.activationBackward('silu', t('dAact'), t('Zact'))],
+    ['backward_gelu_edge', (t) => op.geluBackward(t('onesAct'), t('edgeAct'))],
+    ['backward_silu_edge', (t) => op.siluBackward(t('onesAct'), t('edgeAct'))],
+  );
+  return rows;
+}
 
 function reductionRows(): [string, Build][] {
   const axes: [string, number | number[] | undefined][] = [

@@ -4,6 +4,7 @@ import { BackendError } from '../../errors.ts';
 import { broadcastStrides, type Shape } from '../../shape.ts';
 import type { Tensor } from '../../tensor.ts';
 import { sigmoid32, tanh32 } from './math32.ts';
+import { elu, erf, gelu, selu, silu, softplus } from './special.ts';
 import { forEachRun } from './strided.ts';
 
 /**
@@ -65,6 +66,24 @@ export function unary(op: UnaryOp, x: Tensor, out: FloatArray, alpha: number): v
       return;
     case 'leakyRelu':
       for (let i = 0; i < n; i++) out[i] = a[i] < 0 ? alpha * a[i] : a[i];
+      return;
+    case 'erf':
+      for (let i = 0; i < n; i++) out[i] = erf(a[i]);
+      return;
+    case 'elu':
+      for (let i = 0; i < n; i++) out[i] = elu(a[i], alpha);
+      return;
+    case 'selu':
+      for (let i = 0; i < n; i++) out[i] = selu(a[i]);
+      return;
+    case 'gelu':
+      for (let i = 0; i < n; i++) out[i] = gelu(a[i]);
+      return;
+    case 'softplus':
+      for (let i = 0; i < n; i++) out[i] = softplus(a[i]);
+      return;
+    case 'silu':
+      for (let i = 0; i < n; i++) out[i] = silu(a[i]);
       return;
     default:
       unknownOp('unary', op);

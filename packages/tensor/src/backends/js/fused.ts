@@ -1,9 +1,10 @@
-import type { Activation, AdamStep } from '../../backend.ts';
+import type { Activation, AdamStep, PointwiseActivation } from '../../backend.ts';
 import type { FloatArray } from '../../dtype.ts';
 import type { Tensor } from '../../tensor.ts';
 import { sigmoidScalar, unknownOp } from './elementwise.ts';
 import { gemm } from './gemm.ts';
 import { sigmoid32, tanh32 } from './math32.ts';
+import { eluSlope, geluSlope, seluSlope, siluSlope, softplusSlope } from './special.ts';
 
 /** Z = W·A into out, then bias and activation in the same pass over out. */
 export function linear(W: Tensor, A: Tensor, b: Tensor | null, act: Activation, alpha: number, out: FloatArray): void {
@@ -85,13 +86,13 @@ function affineFew(n: number, m: number, k: number, W: FloatArray, A: FloatArray
   }
 }
 
-/** g'(Z) from A = g(Z): sigmoid A(1-A), tanh 1-A², relu/leakyRelu from A's sign. */
-export function activationBackward(act: Activation, dA: Tensor, A: Tensor, out: FloatArray, alpha: number): void {
+/** g'(Z) from A = g(Z): sigmoid A(1-A), tanh 1-A², relu/leakyRelu from A's sign; gelu and silu from Z. */
+export function activationBackward(act: PointwiseActivation, dA: Tensor, A: Tensor, out: FloatArray, alpha: number): void {
   applySlope(act, alpha, dA.data as FloatArray, A.data as FloatArray, out);
 }
 
-/** out[i] = d[i]·g'(Z)[i] from a[i] = g(Z)[i]; d may be out itself. */
-function applySlope(act: Activation, alpha: number, d: FloatArray, a: FloatArray, out: FloatArray): void {
+/** out[i] = d[i]·g'(Z)[i] from a[i] = g(Z)[i] (Z[i] for gelu and silu); d may be out itself. */
+function applySlope(act: PointwiseActivation, alpha: number, d: FloatArray, a: FloatArray, out: FloatArray): void {
   const n = a.length;
   switch (act) {
     case 'linear':
@@ -108,6 +109,21 @@ function applySlope(act: Activation, alpha: number, d: FloatArray, a: FloatArray
       return;
     case 'leakyRelu':
       for (let i = 0; i < n; i++) out[i] = a[i] > 0 ? d[i] : alpha * d[i];
+      return;
+    case 'elu':
+      for (let i = 0; i < n; i++) out[i] = d[i] * eluSlope(a[i], alpha);
+      return;
+    case 'selu':
+      for (let i = 0; i < n; i++) out[i] = d[i] * seluSlope(a[i]);
+      return;
+    case 'softplus':
+      for (let i = 0; i < n; i++) out[i] = d[i] * softplusSlope(a[i]);
+      return;
+    case 'gelu':
+      for (let i = 0; i < n; i++) out[i] = d[i] * geluSlope(a[i]);
+      return;
+    case 'silu':
+      for (let i = 0; i < n; i++) out[i] = d[i] * siluSlope(a[i]);
       return;
     default:
       unknownOp('activation', act);
