@@ -51,7 +51,24 @@ const BINARY = [
   'greater',
   'greaterEqual',
 ] as const;
-const UNARY = ['neg', 'abs', 'exp', 'log', 'sqrt', 'square', 'sign', 'sigmoid', 'tanh', 'relu', 'flatten'] as const;
+const UNARY = [
+  'neg',
+  'abs',
+  'exp',
+  'log',
+  'sqrt',
+  'square',
+  'sign',
+  'sigmoid',
+  'tanh',
+  'relu',
+  'flatten',
+  'erf',
+  'selu',
+  'gelu',
+  'softplus',
+  'silu',
+] as const;
 const REDUCE = ['sum', 'mean', 'max', 'min'] as const;
 
 /** The class a shape argument's refusal has: a wrong kind (no array, a non-number entry) or a wrong value. */
@@ -277,7 +294,18 @@ export function badInputCases(backendName: string): ProbeCase[] {
         'alpha',
       );
     }
+    for (const alpha of [-1, 0, ...NON_FINITE, '1', null]) {
+      refuse(`elu(x, ${show(alpha)}) (${dtype})`, () => op.elu(x(), any(alpha)), numberRefusal(alpha), 'elu', 'alpha');
+      refuse(
+        `eluBackward(dA, A, ${show(alpha)}) (${dtype})`,
+        () => op.eluBackward(x(), x(), any(alpha)),
+        numberRefusal(alpha),
+        'eluBackward',
+        'alpha',
+      );
+    }
     for (const v of NOT_TENSORS) {
+      refuse(`elu(${show(v)})`, () => op.elu(any(v)), ArgumentTypeError, 'elu', 'z');
       refuse(`leakyRelu(${show(v)})`, () => op.leakyRelu(any(v)), ArgumentTypeError, 'leakyRelu', 'z');
       refuse(`where(${show(v)}, 1, 0)`, () => op.where(any(v), 1, 0), ArgumentTypeError, 'where', 'cond');
       refuse(`where(cond, ${show(v)}, 0) (${dtype})`, () => op.where(x(), any(v), 0), ArgumentTypeError, 'where', 'a');
@@ -305,7 +333,7 @@ export function badInputCases(backendName: string): ProbeCase[] {
       for (const v of NOT_TENSORS) refuse(`${fn}(${show(v)})`, () => OPS[fn](any(v)), ArgumentTypeError, fn, 'z');
       refuse(`${fn}(scalar, 0) has no axis (${dtype})`, () => OPS[fn](scalar(1, dtype), 0), ValueError, fn, 'axis', 'rank 0');
     }
-    for (const act of ['gelu', 'softmax', 'Relu', '', 5, null, undefined]) {
+    for (const act of ['swish', 'softmax', 'Relu', '', 5, null, undefined]) {
       refuse(
         `activationBackward(${show(act)}, dA, A) (${dtype})`,
         () => op.activationBackward(any(act), x(), x()),
@@ -323,10 +351,22 @@ export function badInputCases(backendName: string): ProbeCase[] {
         );
       }
     }
-    for (const fn of ['sigmoidBackward', 'tanhBackward', 'reluBackward', 'leakyReluBackward'] as const) {
+    for (const fn of [
+      'sigmoidBackward',
+      'tanhBackward',
+      'reluBackward',
+      'leakyReluBackward',
+      'eluBackward',
+      'seluBackward',
+      'softplusBackward',
+      'geluBackward',
+      'siluBackward',
+    ] as const) {
+      // gelu's and silu's slopes come from Z, which their second argument is called.
+      const saved = fn === 'geluBackward' || fn === 'siluBackward' ? 'Z' : 'A';
       for (const v of NOT_TENSORS.slice(0, 4)) {
-        refuse(`${fn}(${show(v)}, A)`, () => OPS[fn](any(v), x()), ArgumentTypeError, fn, 'dA');
-        refuse(`${fn}(dA, ${show(v)})`, () => OPS[fn](x(), any(v)), ArgumentTypeError, fn, 'A');
+        refuse(`${fn}(${show(v)}, ${saved})`, () => OPS[fn](any(v), x()), ArgumentTypeError, fn, 'dA');
+        refuse(`${fn}(dA, ${show(v)})`, () => OPS[fn](x(), any(v)), ArgumentTypeError, fn, saved);
       }
       refuse(`${fn}: (2, 3) and (3, 2) (${dtype})`, () => OPS[fn](x(), sample(dtype, [3, 2])), ShapeError, fn, '(2, 3)', '(3, 2)');
     }
