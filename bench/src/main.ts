@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { IsolatedRunner } from './isolate.ts';
 import { fullTiming, quickTiming } from './measure.ts';
-import { legend, rssTable, table, trainingTables } from './report.ts';
+import { describePeak, measurePeak } from './peak.ts';
+import { legend, rssTable, table, trainingTables, usePeak } from './report.ts';
 import { runners } from './runners/index.ts';
 import { useRealCatData } from './train/real-data.ts';
 import { isIsolated, isTraining, workloads } from './workloads.ts';
@@ -53,6 +54,11 @@ const chosen = runners.filter((r) => !wanted || wanted.includes(r.name));
 const timing = values.quick ? quickTiming : fullTiming;
 const log = (line: string) => console.error(line);
 
+// The FMA peak first, on an otherwise idle process tree (it keeps both cores busy for ~10 s).
+log('measuring the FMA peak (bench/peak/fma_peak.c)');
+const peak = measurePeak();
+usePeak(peak);
+log(describePeak(peak));
 const loadAtStart = os.loadavg()[0];
 const started = await Promise.all(chosen.map((entry) => IsolatedRunner.start(entry)));
 for (const r of started) if (r.report.skipped) log(`${r.report.name}: column skipped: ${r.report.skipped}`);
@@ -94,7 +100,7 @@ const markdown = [
   ...(micro.length ? [table(micro, results), ''] : []),
   ...(convs.length ? [rssTable(convs, results), ''] : []),
   ...(training.length ? [trainingTables(training, results), ''] : []),
-  legend(results, only.length ? `${mode}, --only ${only.join(' ')}` : mode),
+  legend(results, only.length ? `${mode}, --only ${only.join(' ')}` : mode, describePeak(peak)),
   ...(failures.length ? ['', '## Failures', '', ...failures.map((f) => `- ${f}`)] : []),
   '',
 ].join('\n');

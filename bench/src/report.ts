@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import type { RunnerReport } from './isolate.ts';
 import type { Cell } from './measure.ts';
+import { type Peak, peakFor, trainFlops } from './peak.ts';
 import { rate, type Workload } from './workloads.ts';
 
 /** Rendering only: a markdown table with one column per runner and one per (Neurite runner, peer) ratio. */
@@ -24,11 +25,25 @@ function formatMs(ms: number): string {
   return ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3);
 }
 
+/** The measured peak (peak.ts) set by main before rendering, for the "% of peak" figures. */
+let measuredPeak: Peak | undefined;
+export function usePeak(peak: Peak | string): void {
+  measuredPeak = typeof peak === 'string' ? undefined : peak;
+}
+
+/** ", 57% of peak" for a GFLOPS rate in `dtype`, when a peak was measured. */
+function ofPeak(gflops: number, dtype: 'float32' | 'float64'): string {
+  if (!measuredPeak) return '';
+  const p = peakFor(measuredPeak, dtype);
+  return p.gflops > 0 ? `, ${((100 * gflops) / p.gflops).toFixed(0)}% of peak` : '';
+}
+
 function formatCell(w: Workload, cell: Cell | undefined): string {
   if (!cell) return '–';
   if (!cell.ok) return cell.reason.startsWith('n/a') ? 'n/a' : 'failed';
   const r = rate(w.spec, cell.medianMs);
-  const value = r ? ` (${r.value >= 100 ? r.value.toFixed(0) : r.value.toFixed(2)} ${r.unit})` : '';
+  const peak = r?.unit === 'GFLOPS' && 'dtype' in w.spec ? ofPeak(r.value, w.spec.dtype) : '';
+  const value = r ? ` (${r.value >= 100 ? r.value.toFixed(0) : r.value.toFixed(2)} ${r.unit}${peak})` : '';
   return `${formatMs(cell.medianMs)} ms${value}`;
 }
 
@@ -63,7 +78,10 @@ export function trainingTables(workloads: readonly Workload[], results: Results)
     ...active.map((r) => {
       const c = r.cells.get(w.id);
       if (!c?.ok) return c ? (c.reason.startsWith('n/a') ? 'n/a' : 'failed') : '–';
-      return `${formatMs(c.medianMs)} ms (${formatSeconds(c.medianMs * iterations(w))})`;
+      const flops = w.spec.kind === 'train' ? trainFlops(w.spec.dims, w.spec.m) : 0;
+      const gflops = flops / (c.medianMs * 1e6);
+      const peak = measuredPeak && gflops >= 1 ? `; ${gflops.toFixed(0)} GFLOPS${ofPeak(gflops, 'float32')}` : '';
+      return `${formatMs(c.medianMs)} ms (${formatSeconds(c.medianMs * iterations(w))}${peak})`;
     }),
     ...ratioCells(w, ratioPairs),
   ]);
@@ -97,7 +115,7 @@ export function trainingTables(workloads: readonly Workload[], results: Results)
   return [
     '## End-to-end training',
     '',
-    "Median ms per iteration (in parentheses: that times the course's iteration count).",
+    "Median ms per iteration (in parentheses: that times the course's iteration count, and where a run reaches 1 GFLOPS its rate, counting the products of an iteration (forward, dW, and dA above layer 1), as a share of the measured FMA peak).",
     '',
     mdTable(['workload', ...active.map((r) => `${r.name} ms/it`), ...ratioPairs.map(([o, p]) => `${o.name} vs ${p.name}`)], timeRows),
     '',
@@ -156,9 +174,10 @@ export function table(workloads: readonly Workload[], results: Results): string 
   return [line(header), line(header.map((_, i) => (i === 0 ? '---' : '---:'))), ...rows.map(line)].join('\n');
 }
 
-export function legend(results: Results, mode: string): string {
+export function legend(results: Results, mode: string, peak?: string): string {
   const lines = [
     `- date: ${new Date().toISOString()}; mode: ${mode}`,
+    ...(peak ? [`- ${peak}; "% of peak" divides a rate by the best all-thread figure of its dtype`] : []),
     `- machine: ${cpuModel()}, ${os.cpus().length} logical CPUs, ${os.platform()} ${os.arch()}; Node ${process.version}`,
     ...results.flatMap((r) => r.environment).map((e) => `- ${e}`),
     '- Every cell is the **median** wall time of repeated runs after warm-up (the machine is shared and noisy:',

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Cell, RssStats, Timing } from '../measure.ts';
+import type { Cell, RssStats, Timing, TrainStats } from '../measure.ts';
 import type { Workload } from '../workloads.ts';
 import { callPython } from './python-child.ts';
 import type { Runner } from './types.ts';
 
 /*
- * PyTorch on CPU, for the convolution workloads, in a Python child like numpy's. The interpreter
+ * PyTorch on CPU, in a Python child like numpy's. The interpreter
  * is NEURITE_TORCH_PYTHON, else the venv-torch beside the checkout (never installed by CI), else
  * python3; without torch the column is skipped and the legend says why.
  */
@@ -20,7 +20,7 @@ interface Reply {
   threads?: number;
   mkldnn?: boolean;
   error?: string;
-  results?: Record<string, { medianMs: number; runs: number; layout: string; rss: RssStats } | { reason: string }>;
+  results?: Record<string, { medianMs: number; runs: number; layout?: string; rss?: RssStats; train?: TrainStats } | { reason: string }>;
 }
 
 let versions: Reply | undefined;
@@ -28,7 +28,7 @@ let versions: Reply | undefined;
 export const torchRunner: Runner = {
   name: 'torch',
   description:
-    'PyTorch (CPU) in a python child: `F.conv2d` and `aten.convolution_backward` (input and weight gradients), each timed in NCHW and channels_last, the faster reported',
+    "PyTorch (CPU) in a python child: `a @ b` (transposes as views), `torch.sigmoid`, `x + y`; training: the course's loops by hand with torch ops (addmm, in-place updates, no autograd); `F.conv2d` and `aten.convolution_backward`, each in NCHW and channels_last, the faster reported",
   neurite: false,
   async init() {
     versions = await callPython<Reply>(python, script, { probe: true });
@@ -47,8 +47,14 @@ export const torchRunner: Runner = {
       if (!r) cells.set(w.id, { ok: false, reason: `failed: ${reply.error ?? 'no result'}` });
       else if ('reason' in r) cells.set(w.id, { ok: false, reason: r.reason });
       else {
-        cells.set(w.id, { ok: true, medianMs: r.medianMs, runs: r.runs, rss: r.rss });
-        log(`  ${'torch'.padEnd(10)} ${w.title}: ${r.medianMs.toFixed(3)} ms (median of ${r.runs}, ${r.layout})`);
+        cells.set(w.id, {
+          ok: true,
+          medianMs: r.medianMs,
+          runs: r.runs,
+          ...(r.rss ? { rss: r.rss } : {}),
+          ...(r.train ? { train: r.train } : {}),
+        });
+        log(`  ${'torch'.padEnd(10)} ${w.title}: ${r.medianMs.toFixed(3)} ms (median of ${r.runs}${r.layout ? `, ${r.layout}` : ''})`);
       }
     }
     return cells;
