@@ -18,23 +18,69 @@ export interface EpochEvent {
   epoch: number;
   /** Mean cost of the epoch's mini-batches, when computed. */
   cost: number | undefined;
+  /** The epoch's record (loss, metrics, val_…) when training by epochs; undefined when training by iterations. */
+  logs: Readonly<Record<string, number>> | undefined;
   model: Sequential;
   stop(reason?: string): void;
+}
+
+/**
+ * One entry of History: what `onRecord` receives. Training by epochs, one per epoch, at its
+ * end (after its last update). Training by iterations (full batch), one every `printEvery`
+ * iterations and at the last, taken before that iteration's update, so `loss`, `val_loss`
+ * and the model's weights all belong to the same moment; a callback that saves or copies
+ * the weights here gets the ones that scored `logs`.
+ */
+export interface RecordEvent {
+  unit: 'epoch' | 'iteration';
+  /** The epoch or iteration index (over the model's life, as History's `at`). */
+  at: number;
+  /** loss, each metric, and val_loss, val_<metric> when there is validation data. */
+  logs: Readonly<Record<string, number>>;
+  learningRate: number;
+  model: Sequential;
+  /** Ends training: after this epoch, or after this iteration's update. */
+  stop(reason?: string): void;
+}
+
+export interface TrainBeginInfo {
+  model: Sequential;
+  iterations: number | undefined;
+  epochs: number | undefined;
+  /** How History records: per epoch, or per printed iteration (full-batch training by iterations). */
+  unit: 'epoch' | 'iteration';
+  /** Epochs or iterations between records: 1 by epochs, printEvery by iterations. */
+  recordEvery: number;
+  /** The keys every record will hold, in order: loss, the metrics, then val_loss and val_<metric>. */
+  keys: readonly string[];
+  /** For each key, whether larger is better (accuracy, AUC) or smaller (loss, MSE): what mode 'auto' uses. */
+  higherIsBetter: Readonly<Record<string, boolean>>;
 }
 
 export interface Callback {
   /** Steps between the costs this callback needs (1: every step). Costs are computed only when someone needs them. */
   costEvery?: number;
-  onTrainBegin?(info: { model: Sequential; iterations: number | undefined; epochs: number | undefined }): void;
+  onTrainBegin?(info: TrainBeginInfo): void;
   onIterationEnd?(event: IterationEvent): void;
   onEpochEnd?(event: EpochEvent): void;
+  /** After each History record; monitor-based callbacks (earlyStopping, modelCheckpoint, ...) judge here. */
+  onRecord?(event: RecordEvent): void;
   onTrainEnd?(history: History): void;
 }
 
 export interface History {
-  /** Iterations (or epochs, with mini-batches) at which a cost was recorded. */
+  /** Iterations (or epochs, with mini-batches) at which a cost was recorded, every printEvery. */
   iterations: number[];
+  /** The course's costs at `iterations` (with the L2 term when there is one). */
   costs: number[];
+  /**
+   * Keras's `history.history`: one array per key (`loss`, `accuracy`, `val_loss`,
+   * `val_accuracy`, ...), one value per record, aligned with `at`.
+   */
+  history: Record<string, number[]>;
+  /** Where each record was taken: epoch indices (training by epochs) or iteration indices (by iterations). */
+  at: number[];
+  unit: 'epoch' | 'iteration';
   /** Optimizer steps run by this call. */
   steps: number;
   epochs: number;
@@ -53,32 +99,6 @@ export function progressLogger(
     costEvery: every,
     onIterationEnd: (e) => {
       if (e.cost !== undefined && e.iteration % every === 0) log(`Cost after iteration ${e.iteration}: ${format(e.cost)}`);
-    },
-  };
-}
-
-/**
- * Stops when the cost has not improved by `minDelta` for `patience` checks, one check
- * every `every` steps.
- */
-export function earlyStopping(options: { patience?: number; minDelta?: number; every?: number } = {}): Callback {
-  const patience = options.patience ?? 5;
-  const minDelta = options.minDelta ?? 0;
-  const every = options.every ?? 1;
-  let best = Number.POSITIVE_INFINITY;
-  let waited = 0;
-  return {
-    costEvery: every,
-    onTrainBegin: () => {
-      best = Number.POSITIVE_INFINITY;
-      waited = 0;
-    },
-    onIterationEnd: (e) => {
-      if (e.cost === undefined || e.iteration % every !== 0) return;
-      if (e.cost < best - minDelta) {
-        best = e.cost;
-        waited = 0;
-      } else if (++waited >= patience) e.stop(`early stopping: no improvement of ${minDelta} in ${patience} checks (best cost ${best})`);
     },
   };
 }

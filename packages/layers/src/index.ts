@@ -8,7 +8,15 @@ export { Activation, type ActivationLayerCache, type ActivationOptions } from '.
 export { ACTIVATIONS, type ActivationName } from './activations.ts';
 export { BatchNormalization, type BatchNormalizationCache, type BatchNormalizationOptions } from './batch-norm.ts';
 export { floatDTypeOf, reuseBuffer } from './buffers.ts';
-export { type Callback, type EpochEvent, earlyStopping, type History, type IterationEvent, progressLogger } from './callbacks.ts';
+export {
+  type Callback,
+  type EpochEvent,
+  type History,
+  type IterationEvent,
+  progressLogger,
+  type RecordEvent,
+  type TrainBeginInfo,
+} from './callbacks.ts';
 export { Conv2D, type Conv2DCache, type Conv2DOptions } from './conv2d.ts';
 export {
   type ConvCache,
@@ -45,9 +53,12 @@ export {
   updateParameters,
 } from './course/deep.ts';
 export { initializeWithZeros, type LogisticGrads, logisticPredict, optimize, propagate } from './course/logistic.ts';
+export { type CsvLoggerOptions, csvLogger } from './csv-logger.ts';
 export { Dense, type DenseCache, type DenseOptions } from './dense.ts';
 export { Dropout, type DropoutCache } from './dropout.ts';
+export { type EarlyStoppingOptions, earlyStopping } from './early-stopping.ts';
 export { ModelError, ModelFormatError, TrainingError } from './errors.ts';
+export type { EvaluateOptions, EvaluateResult, FitOptions } from './fit.ts';
 export { Flatten, type FlattenCache } from './flatten.ts';
 export {
   courseDeep,
@@ -74,6 +85,24 @@ export {
   type OutputActivation,
 } from './layer.ts';
 export {
+  auc,
+  binaryAccuracy,
+  categoricalAccuracy,
+  f1,
+  METRIC_NAMES,
+  type Metric,
+  type MetricFunction,
+  type MetricName,
+  type MetricSpec,
+  meanAbsoluteError,
+  meanSquaredError,
+  metricFromFunction,
+  precision,
+  recall,
+  rocAuc,
+} from './metrics.ts';
+export { Monitor, type MonitorMode } from './monitor.ts';
+export {
   AveragePool2D,
   type AveragePool2DOptions,
   GlobalAveragePooling2D,
@@ -96,6 +125,6 @@ export {
   toBytes,
 } from './serialization.ts';
 export { formatLayerShape, type LayerShape } from './shapes.ts';
-export { type CompileOptions, type FitOptions, runStep } from './training.ts';
+export { type CompileOptions, runStep } from './training.ts';
 export { Weight, type WeightOptions } from './weight.ts';
 export type { NamedWeight } from './weight-names.ts';

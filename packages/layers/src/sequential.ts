@@ -16,11 +16,14 @@ import {
 } from '@neurite/tensor';
 import type { History } from './callbacks.ts';
 import { ModelError } from './errors.ts';
+import { type EvaluateOptions, type EvaluateResult, evaluate, type FitOptions, fit } from './fit.ts';
 import { type ForwardContext, Layer, type OutputActivation } from './layer.ts';
+import type { MetricSpec } from './metrics.ts';
+import { checkKeys } from './options.ts';
 import { backwardLayer, belowOf, forwardLayer } from './propagation.ts';
 import { batchAxis, checkLayerShape, fits, formatLayerShape, inputShapeOf, type LayerShape } from './shapes.ts';
 import { summarize } from './summary.ts';
-import { type CompileOptions, compile, type FitOptions, fit, trainStep } from './training.ts';
+import { type CompileOptions, compile, trainStep } from './training.ts';
 import { type NamedWeight, nameWeights } from './weight-names.ts';
 
 export interface SequentialOptions {
@@ -41,6 +44,8 @@ export interface Compiled {
   loss: Loss;
   optimizer: Optimizer;
   l2: number;
+  /** What fit and evaluate score besides the loss. */
+  metrics: readonly MetricSpec[];
 }
 
 /**
@@ -72,6 +77,7 @@ export class Sequential {
   #m = 0;
 
   constructor(options: SequentialOptions = {}) {
+    checkKeys(options, 'Sequential', ['inputUnits', 'inputShape', 'layers', 'dtype', 'seed', 'name']);
     this.dtype = options.dtype ?? 'float32';
     if (this.dtype !== 'float32' && this.dtype !== 'float64') {
       throw new ValueError(`Sequential: dtype must be 'float32' or 'float64', received ${JSON.stringify(options.dtype)}`);
@@ -267,6 +273,7 @@ export class Sequential {
    * into buffers they keep, valid until the next forward. Keeps the caches for `backward`.
    */
   forward(X: Tensor, options: { training?: boolean; reuse?: boolean } = {}): { AL: Tensor; caches: unknown[] } {
+    checkKeys(options, 'forward', ['training', 'reuse']);
     const ctx: ForwardContext = { training: options.training ?? false, reuse: options.reuse ?? false, rng: this.generator };
     let A = this.prepareInput(X);
     this.#m = this.examplesOf(A);
@@ -287,6 +294,7 @@ export class Sequential {
    * (softmax) output and binary (categorical) cross-entropy, dZ_L = AL − Y directly.
    */
   backward(Y: Tensor, options: { loss?: Loss | LossName; l2?: number } = {}): Record<string, Tensor> {
+    checkKeys(options, 'backward', ['loss', 'l2']);
     const loss = getLoss(options.loss ?? this.compiled?.loss ?? 'binaryCrossEntropy');
     this.backpropagate(Y, loss, options.l2 ?? 0, false);
     const grads: Record<string, Tensor> = {};
@@ -351,6 +359,7 @@ export class Sequential {
    * class indices (int32, shape (m,)) for a softmax output, AL itself otherwise.
    */
   predict(X: Tensor, options: { threshold?: number } = {}): Tensor {
+    checkKeys(options, 'predict', ['threshold']);
     const AL = this.predictProba(X);
     const activation = this.#outputActivation();
     if (activation === 'softmax') return argMax(AL, 0);
@@ -361,27 +370,13 @@ export class Sequential {
     return out;
   }
 
-  /** Cost (without the L2 term) and accuracy (for sigmoid and softmax outputs) on (X, Y). */
-  evaluate(X: Tensor, Y: Tensor, options: { loss?: Loss | LossName } = {}): { cost: number; accuracy: number | null } {
-    const loss = getLoss(options.loss ?? this.compiled?.loss ?? 'binaryCrossEntropy');
-    const AL = this.predictProba(X);
-    const Yc = Y.dtype === AL.dtype ? Y : Y.cast(AL.dtype);
-    const cost = loss.value(AL, Yc);
-    const activation = this.#outputActivation();
-    let accuracy: number | null = null;
-    const m = AL.shape[1];
-    if (activation === 'sigmoid') {
-      let right = 0;
-      for (let i = 0; i < AL.size; i++) if ((AL.data[i] > 0.5 ? 1 : 0) === Yc.data[i]) right++;
-      accuracy = right / AL.size;
-    } else if (activation === 'softmax') {
-      const p = argMax(AL, 0).data;
-      const y = argMax(Yc, 0).data;
-      let right = 0;
-      for (let j = 0; j < m; j++) if (p[j] === y[j]) right++;
-      accuracy = right / m;
-    }
-    return { cost, accuracy };
+  /**
+   * Scores (X, Y) in inference mode: `cost` (= `loss`, without the L2 term), `accuracy` for
+   * sigmoid and softmax outputs (null otherwise), and every metric compiled or given in
+   * `options.metrics`, under the keys fit's History uses.
+   */
+  evaluate(X: Tensor, Y: Tensor, options: EvaluateOptions = {}): EvaluateResult {
+    return evaluate(this, X, Y, options);
   }
 
   /** Chooses loss, optimizer and L2 for `fit`/`trainStep`; keeps the current ones where not given. */
@@ -398,6 +393,7 @@ export class Sequential {
 
   /** One full-batch optimizer step with the compiled loss and optimizer; returns the cost before it. */
   trainStep(X: Tensor, Y: Tensor, options: { computeCost?: boolean } = {}): { iteration: number; cost: number | undefined } {
+    checkKeys(options, 'trainStep', ['computeCost']);
     return trainStep(this, X, Y, options);
   }
 

@@ -92,15 +92,20 @@ describe('Sequential', () => {
     expect(lines[0]).toMatch(/^Cost after iteration 0: 0\.\d{6}$/);
   });
 
-  it('early stopping ends a run whose cost stops improving', () => {
+  it('early stopping ends a run whose cost stops improving, judged at each record', () => {
     const { X, Y } = blobs();
     const history = small().fit(X, Y, {
       iterations: 5000,
       learningRate: 1e-12,
+      printEvery: 1,
       callbacks: [earlyStopping({ patience: 3, minDelta: 1e-6 })],
     });
+    // Record 0 sets the best; records 1, 2, 3 do not beat it by 1e-6: stop after step 3.
     expect(history.stopped).toBe(true);
     expect(history.steps).toBe(4);
+    expect(history.stopReason).toMatch(
+      /^early stopping: loss did not improve by more than 0\.000001 for 3 records \(3 iterations\) after the best, 0\.\d+, at iteration 0$/,
+    );
   });
 
   it('mini-batches: an epoch takes ceil(m / batchSize) steps and lowers the cost', () => {
