@@ -24,6 +24,7 @@ import {
   type LayerConfig,
   type OutputActivation,
 } from './layer.ts';
+import { checkKeys } from './options.ts';
 import { formatLayerShape, type LayerShape } from './shapes.ts';
 import type { Weight } from './weight.ts';
 
@@ -38,6 +39,8 @@ export interface DenseOptions {
   useBias?: boolean;
   name?: string;
 }
+
+const DENSE_KEYS = ['activation', 'alpha', 'kernelInitializer', 'biasInitializer', 'useBias', 'name'];
 
 /** Dense's cache: the course's ((A_prev, W, b), Z), with the output A; Z only where the backward needs it. */
 export interface DenseCache {
@@ -77,6 +80,7 @@ export class Dense extends Layer<DenseCache> {
   #dA_prev: Tensor | null = null;
 
   constructor(units: number, options: DenseOptions = {}) {
+    checkKeys(options, 'Dense', DENSE_KEYS);
     super(options);
     if (!Number.isInteger(units) || units <= 0) throw new ValueError(`Dense: units must be a positive integer, received ${String(units)}`);
     this.units = units;
@@ -90,7 +94,9 @@ export class Dense extends Layer<DenseCache> {
   }
 
   static fromConfig(config: LayerConfig): Dense {
-    return new Dense(config.units as number, config as DenseOptions);
+    // Only the keys Dense takes: model loading names any other key in its own message.
+    const options = Object.fromEntries(DENSE_KEYS.filter((k) => k in config).map((k) => [k, config[k]]));
+    return new Dense(config.units as number, options as DenseOptions);
   }
 
   override build(inputShape: LayerShape, _ctx: BuildContext): void {

@@ -9,6 +9,7 @@ import {
   Layer,
   type LayerConfig,
 } from './layer.ts';
+import { checkKeys } from './options.ts';
 import type { LayerShape } from './shapes.ts';
 
 /** The mask D of the last training forward (null at inference, or with rate 0: the identity). */
@@ -32,6 +33,7 @@ export class Dropout extends Layer<DropoutCache> {
   #dA_prev: Tensor | null = null;
 
   constructor(rate: number, options: { seed?: number; name?: string } = {}) {
+    checkKeys(options, 'Dropout', ['seed', 'name']);
     super(options);
     if (typeof rate !== 'number' || !(rate >= 0 && rate < 1))
       throw new ValueError(`Dropout: rate must be in [0, 1), received ${String(rate)}`);
@@ -43,7 +45,9 @@ export class Dropout extends Layer<DropoutCache> {
   }
 
   static fromConfig(config: LayerConfig): Dropout {
-    return new Dropout(config.rate as number, config as { seed?: number; name?: string });
+    // Only the keys Dropout takes: model loading names any other key in its own message.
+    const options = Object.fromEntries(['seed', 'name'].filter((k) => k in config).map((k) => [k, config[k]]));
+    return new Dropout(config.rate as number, options as { seed?: number; name?: string });
   }
 
   /** A seeded layer starts its own mask stream here (again on every load: masks are not saved). */

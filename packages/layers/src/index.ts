@@ -112,6 +112,7 @@ export {
   type Pool2DOptions,
 } from './pooling.ts';
 export { AutodiffCache } from './propagation.ts';
+export { type ReduceLROnPlateauOptions, reduceLROnPlateau } from './reduce-lr.ts';
 export { getLayerClass, type LayerClass, registeredLayers, registerLayer } from './registry.ts';
 export { type DecodedSafetensors, decodeSafetensors, encodeSafetensors } from './safetensors.ts';
 export { type Compiled, Sequential, type SequentialOptions } from './sequential.ts';

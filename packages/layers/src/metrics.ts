@@ -1,4 +1,5 @@
 import { didYouMean, NeuriteError, type Tensor, ValueError } from '@neurite/tensor';
+import { checkKeys } from './options.ts';
 
 /**
  * Metrics: numbers that judge a model's outputs AL against targets Y, both (n_L, m) with
@@ -67,6 +68,8 @@ export const METRIC_NAMES: readonly MetricName[] = [
   'meanAbsoluteError',
 ];
 
+const THRESHOLD_KEYS = ['name', 'threshold'];
+
 /** The threshold on AL above which a binary prediction is 1 (the course's `A > 0.5`). */
 const THRESHOLD = 0.5;
 
@@ -82,6 +85,7 @@ function shapeText(t: Tensor): string {
 
 /** Right answers over examples: one sigmoid unit against 0/1 targets (AL > threshold). */
 export function binaryAccuracy(options: { name?: string; threshold?: number } = {}): Metric {
+  checkKeys(options, 'binaryAccuracy', THRESHOLD_KEYS);
   const t = options.threshold ?? THRESHOLD;
   let right = 0;
   let count = 0;
@@ -105,6 +109,7 @@ export function binaryAccuracy(options: { name?: string; threshold?: number } = 
 
 /** Right answers over examples for one-hot targets: argmax over the classes (axis 0) of AL and of Y agree. */
 export function categoricalAccuracy(options: { name?: string } = {}): Metric {
+  checkKeys(options, 'categoricalAccuracy', ['name']);
   let right = 0;
   let count = 0;
   return {
@@ -168,16 +173,19 @@ const ratio = (a: number, b: number): number => (b === 0 ? 0 : a / b);
 
 /** TP / (TP + FP): of the examples predicted positive, the share that are. */
 export function precision(options: { name?: string; threshold?: number } = {}): Metric {
+  checkKeys(options, 'precision', THRESHOLD_KEYS);
   return confusionMetric(options.name ?? 'precision', (c) => ratio(c.tp, c.tp + c.fp), options.threshold ?? THRESHOLD);
 }
 
 /** TP / (TP + FN): of the positive examples, the share predicted positive. */
 export function recall(options: { name?: string; threshold?: number } = {}): Metric {
+  checkKeys(options, 'recall', THRESHOLD_KEYS);
   return confusionMetric(options.name ?? 'recall', (c) => ratio(c.tp, c.tp + c.fn), options.threshold ?? THRESHOLD);
 }
 
 /** 2·TP / (2·TP + FP + FN), the harmonic mean of precision and recall. */
 export function f1(options: { name?: string; threshold?: number } = {}): Metric {
+  checkKeys(options, 'f1', THRESHOLD_KEYS);
   return confusionMetric(options.name ?? 'f1', (c) => ratio(2 * c.tp, 2 * c.tp + c.fp + c.fn), options.threshold ?? THRESHOLD);
 }
 
@@ -189,6 +197,7 @@ export function f1(options: { name?: string; threshold?: number } = {}): Metric 
  * only one class (scikit-learn raises there: the area is not defined).
  */
 export function auc(options: { name?: string } = {}): Metric {
+  checkKeys(options, 'auc', ['name']);
   let scores = new Float64Array(1024);
   let labels = new Uint8Array(1024);
   let count = 0;
@@ -268,11 +277,13 @@ function meanError(name: string, error: (d: number) => number): Metric {
 
 /** The mean of (AL − Y)² over every entry (per example over the units, then over the examples). */
 export function meanSquaredError(options: { name?: string } = {}): Metric {
+  checkKeys(options, 'meanSquaredError', ['name']);
   return meanError(options.name ?? 'meanSquaredError', (d) => d * d);
 }
 
 /** The mean of |AL − Y| over every entry. */
 export function meanAbsoluteError(options: { name?: string } = {}): Metric {
+  checkKeys(options, 'meanAbsoluteError', ['name']);
   return meanError(options.name ?? 'meanAbsoluteError', Math.abs);
 }
 

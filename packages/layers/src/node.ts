@@ -81,4 +81,5 @@ export function loadModelSync(dir: string): Sequential {
   return fromBytes({ modelJson, weights }, weightsPath);
 }
 
+export { type CsvFileLoggerOptions, csvLogger, type ModelCheckpointOptions, modelCheckpoint } from './node-callbacks.ts';
 export { decodeSafetensors, encodeSafetensors } from './safetensors.ts';

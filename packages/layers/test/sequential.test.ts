@@ -104,7 +104,7 @@ describe('Sequential', () => {
     expect(history.stopped).toBe(true);
     expect(history.steps).toBe(4);
     expect(history.stopReason).toMatch(
-      /^early stopping: loss did not improve by more than 0\.000001 for 3 records \(3 iterations\) after the best, 0\.\d+, at iteration 0$/,
+      /^early stopping: loss did not improve by more than 0\.000001 for 3 records \(3 iterations\) after the best, 0\.\d+, at iteration 0; restored the weights of iteration 0 \(loss 0\.\d+\)$/,
     );
   });
 

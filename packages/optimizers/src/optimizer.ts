@@ -60,7 +60,16 @@ export abstract class Optimizer {
     this.schedule = toSchedule(learningRate, fn);
   }
 
-  /** The learning rate of the current epoch; a schedule that returns anything but a positive number is named. */
+  /**
+   * A factor on the schedule's rate: 1 unless a callback lowers it (reduceLROnPlateau in
+   * @neurite/layers). It is not part of the saved config: a model file keeps the schedule.
+   */
+  learningRateScale = 1;
+
+  /**
+   * The learning rate of the current epoch: the schedule's times learningRateScale; a
+   * schedule that returns anything but a positive number is named.
+   */
   get learningRate(): number {
     const lr = this.schedule.at(this.epoch);
     if (typeof lr !== 'number' || !(lr > 0) || lr === Number.POSITIVE_INFINITY) {
@@ -68,7 +77,7 @@ export abstract class Optimizer {
         `${this.name}: the learning-rate schedule (${describeValue(this.schedule.config?.name)}) returned ${describeValue(lr)} at epoch ${this.epoch}; a schedule must return a positive finite number`,
       );
     }
-    return lr;
+    return lr * this.learningRateScale;
   }
 
   /**

@@ -6,6 +6,7 @@
  * `batchSzie`), compared without case, so `batchsize` finds `batchSize` at distance 0. A
  * candidate is suggested when it is within a third of the name's length (at least one edit,
  * at most three): close enough to be a typo (`learnignRate`, `validationSpilt`), not a guess.
+ * Failing that, a name of four letters or more that starts a candidate (`saveBest`) finds it.
  */
 export function editDistance(a: string, b: string): number {
   const m = a.length;
@@ -40,6 +41,11 @@ export function closestName(name: string, candidates: Iterable<string>): string 
       best = candidate;
       bestDistance = d;
     }
+  }
+  if (best !== undefined || name.length < 4) return best;
+  // A truncated name (`saveBest` for `saveBestOnly`) is a likely slip too: the shortest completion.
+  for (const candidate of candidates) {
+    if (candidate.toLowerCase().startsWith(lower) && (best === undefined || candidate.length < best.length)) best = candidate;
   }
   return best;
 }
