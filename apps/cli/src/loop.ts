@@ -19,7 +19,8 @@ export interface LoopInput {
   Y: Tensor;
   /** Class indices of the training set, for accuracy. */
   labels: Tensor;
-  test?: { X: Tensor; Y: Tensor };
+  /** Scored at every recorded pass, in inference mode: --validation-split's set, or the test set. */
+  validation?: { X: Tensor; Y: Tensor; labels: Tensor };
   settings: Resolved;
   /** Passes already done (a resumed run starts there). */
   done: number;
@@ -39,7 +40,7 @@ export interface LoopResult {
 }
 
 export async function trainLoop(input: LoopInput): Promise<LoopResult> {
-  const { model, X, Y, labels, test, settings: s, history, reporter } = input;
+  const { model, X, Y, labels, validation, settings: s, history, reporter } = input;
   const m = X.shape[1];
   const batchSize = Math.min(s.batchSize ?? m, m);
   // About 300 points make a smooth curve whatever the length of the run; printed iterations are always kept.
@@ -49,7 +50,8 @@ export async function trainLoop(input: LoopInput): Promise<LoopResult> {
   let done = input.done;
   let lastCost = Number.NaN;
   let firstCost = Number.NaN;
-  const accuracy = () => trainAccuracy(model, X, labels);
+  const accuracy = () => trainAccuracyOf(model, X, labels);
+  const track = validation !== undefined || s.plot !== undefined;
   reporter.start(s.total, done);
   while (done < s.total) {
     if (input.stopRequested()) break;
@@ -68,11 +70,18 @@ export async function trainLoop(input: LoopInput): Promise<LoopResult> {
     const printed = pass % s.printEvery === 0;
     const last = done === s.total;
     if (printed || last || pass % recordEvery === 0) {
-      const testCost = test ? model.evaluate(test.X, test.Y).cost : undefined;
+      // Accuracies cost a forward pass each: only when they are printed (with validation) or plotted.
+      const trainAccuracy = track ? accuracy() : undefined;
+      const val = validation
+        ? { loss: model.evaluate(validation.X, validation.Y).cost, accuracy: trainAccuracyOf(model, validation.X, validation.labels) }
+        : undefined;
+      const n = history.iterations.length;
       history.iterations.push(pass);
       history.costs.push(cost);
-      if (testCost !== undefined) history.testCosts.push(testCost);
-      if (printed) reporter.cost(pass, cost, testCost);
+      pushAligned(history, 'accuracies', trainAccuracy, n);
+      if (val) history.testCosts.push(val.loss);
+      pushAligned(history, 'testAccuracies', val?.accuracy, n);
+      if (printed) reporter.cost(pass, cost, { accuracy: trainAccuracy, valLoss: val?.loss, valAccuracy: val?.accuracy });
     }
     reporter.tick(done, { cost, accuracy });
     const now = performance.now();
@@ -103,7 +112,18 @@ function epochOfBatches(model: Sequential, X: Tensor, Y: Tensor, batchSize: numb
   return total / m;
 }
 
-function trainAccuracy(model: Sequential, X: Tensor, labels: Tensor): number {
+/**
+ * Appends to an optional history list only while it stays aligned with `iterations` (a run
+ * resumed from a checkpoint that did not record it drops the list rather than misalign it).
+ */
+function pushAligned(history: History, key: 'accuracies' | 'testAccuracies', value: number | undefined, n: number): void {
+  const list = history[key];
+  if (value !== undefined && (list ? list.length === n : n === 0)) history[key] = [...(list ?? []), value];
+  else if (list) delete history[key];
+}
+
+/** The share of columns of X whose predicted class is the label (inference mode). */
+function trainAccuracyOf(model: Sequential, X: Tensor, labels: Tensor): number {
   const predicted = predictClasses(model.predictProba(X));
   let right = 0;
   for (let j = 0; j < predicted.length; j++) if (predicted[j] === labels.data[j]) right++;

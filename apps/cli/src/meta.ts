@@ -58,6 +58,14 @@ export function checkMeta(raw: unknown): CliMeta {
   const [iterations, costs, testCosts] = lists as [number[], number[], number[]];
   if (costs.length !== iterations.length || (testCosts.length !== 0 && testCosts.length !== iterations.length))
     fail('history', `iterations, costs and testCosts must have the same length, received ${lists.map((l) => l.length).join(', ')}`);
+  for (const key of ['accuracies', 'testAccuracies']) {
+    const list = history[key];
+    if (list === undefined) continue;
+    if (!Array.isArray(list) || !list.every((v) => typeof v === 'number' && v >= 0 && v <= 1))
+      return fail(`history.${key}`, `expected a list of fractions in [0, 1], received ${describe(list)}`);
+    if (list.length !== 0 && list.length !== iterations.length)
+      fail('history', `${key} must have one value per recorded iteration (${iterations.length}), received ${list.length}`);
+  }
   return raw as unknown as CliMeta;
 }
 

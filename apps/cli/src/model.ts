@@ -17,8 +17,12 @@ export const CLI_FILE = 'neurite-cli.json';
 export interface History {
   iterations: number[];
   costs: number[];
-  /** Test costs at the same iterations, when there is a test set. */
+  /** Validation costs at the same iterations (the --validation-split set, else the test set), when there is one. */
   testCosts: number[];
+  /** Training accuracy at the same iterations (checkpoints written before it was recorded lack it). */
+  accuracies?: number[];
+  /** Validation accuracy at the same iterations, when there is a validation set. */
+  testAccuracies?: number[];
 }
 
 export interface CliMeta {

@@ -17,6 +17,7 @@ export interface TrainSettings {
   data: string;
   testData?: string;
   testSplit: number;
+  validationSplit?: number;
   label?: string;
   model?: (typeof MODELS)[number];
   layers?: number[];
@@ -70,6 +71,12 @@ export const SETTINGS: SettingSpec[] = [
     flags: '--test-split <fraction>',
     help: 'hold out this fraction of the training data as a test set (default: 0)',
     parse: number({ min: 0, max: 0.9 }),
+  },
+  {
+    key: 'validationSplit',
+    flags: '--validation-split <fraction>',
+    help: 'hold out this fraction of the training data (a seeded random pick) and report val_loss and val_accuracy on it; without it, --test-data or --test-split data is the validation set',
+    parse: number({ min: 0, max: 0.9, exclusiveMin: true }),
   },
   {
     key: 'label',
@@ -166,7 +173,7 @@ export const SETTINGS: SettingSpec[] = [
   {
     key: 'plot',
     flags: '--plot <file>',
-    help: 'write the cost curves (train and test) to an .svg or .png file',
+    help: 'write the loss and accuracy curves (train and validation) to an .svg or .png file',
     parse: text('a file path'),
   },
   { key: 'resume', flags: '--resume <dir>', help: 'continue training from a checkpoint or model folder', parse: text('a folder path') },

@@ -125,11 +125,29 @@ export function renderSvg(series: Series[], options: PlotOptions): string {
   return `${out.join('\n')}\n`;
 }
 
+/** Charts stacked top to bottom in one SVG (the loss above, each metric below). */
+export function renderPanels(panels: { series: Series[]; options: PlotOptions }[]): string {
+  if (panels.length === 1) return renderSvg(panels[0].series, panels[0].options);
+  const parts: string[] = [];
+  let y = 0;
+  let width = 0;
+  for (const { series, options } of panels) {
+    parts.push(renderSvg(series, options).replace('<svg ', `<svg y="${y}" `));
+    y += options.height ?? 460;
+    width = Math.max(width, options.width ?? 760);
+  }
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y}" viewBox="0 0 ${width} ${y}">\n${parts.join('')}</svg>\n`;
+}
+
 /** Writes the chart as SVG or PNG by the file's extension; atomically, so a crash leaves no half file. */
 export async function writePlot(path: string, series: Series[], options: PlotOptions): Promise<void> {
+  await writePanels(path, [{ series, options }]);
+}
+
+export async function writePanels(path: string, panels: { series: Series[]; options: PlotOptions }[]): Promise<void> {
   const ext = extname(path).toLowerCase();
   if (ext !== '.svg' && ext !== '.png') throw new UsageError(`--plot: expected a file ending in .svg or .png, received '${path}'`);
-  const svg = renderSvg(series, options);
+  const svg = renderPanels(panels);
   let bytes: string | Uint8Array = svg;
   if (ext === '.png') {
     const { Resvg } = await import('@resvg/resvg-js');

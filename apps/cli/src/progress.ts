@@ -9,11 +9,28 @@ export interface Reporter {
   start(total: number, from: number): void;
   /** After every iteration; throttled inside, and accuracy (a forward pass) is computed only when shown. */
   tick(iteration: number, stats: TickStats): void;
-  /** A cost line every --print-every iterations: "Cost after iteration 1000: 0.288083". */
-  cost(iteration: number, cost: number, testCost?: number): void;
+  /**
+   * A cost line every --print-every iterations: "Cost after iteration 1000: 0.288083", then the
+   * training accuracy and, with a validation set, val_loss and val_accuracy.
+   */
+  cost(iteration: number, cost: number, extra?: RecordStats): void;
   /** A line for people (plain mode; with --quiet only when `always`) or an event for scripts (--json). */
   note(text: string, event?: Record<string, unknown>, always?: boolean): void;
   stop(): void;
+}
+
+/** What a printed record adds to the cost. */
+export interface RecordStats {
+  accuracy?: number;
+  valLoss?: number;
+  valAccuracy?: number;
+}
+
+/** " - accuracy 90.25% - val_loss 0.300000 - val_accuracy 91.25%" (nothing without a validation set: the course's line stays as it was). */
+export function formatRecord(extra: RecordStats | undefined): string {
+  if (extra?.valLoss === undefined) return '';
+  const pct = (v: number | undefined) => (v === undefined ? '-' : `${(100 * v).toFixed(2)}%`);
+  return ` - accuracy ${pct(extra.accuracy)} - val_loss ${formatCost(extra.valLoss)} - val_accuracy ${pct(extra.valAccuracy)}`;
 }
 
 export interface TickStats {
@@ -49,10 +66,9 @@ class PlainReporter implements Reporter {
   ) {}
   start(): void {}
   tick(): void {}
-  cost(iteration: number, cost: number, testCost?: number): void {
+  cost(iteration: number, cost: number, extra?: RecordStats): void {
     if (this.quiet) return;
-    const test = testCost === undefined ? '' : ` (test ${formatCost(testCost)})`;
-    process.stdout.write(`Cost after ${this.unit} ${iteration}: ${formatCost(cost)}${test}\n`);
+    process.stdout.write(`Cost after ${this.unit} ${iteration}: ${formatCost(cost)}${formatRecord(extra)}\n`);
   }
   note(text: string, _event?: Record<string, unknown>, always = false): void {
     if (!this.quiet || always) process.stdout.write(`${text}\n`);
@@ -66,8 +82,9 @@ class JsonReporter implements Reporter {
     emit({ event: 'start', unit: this.unit, total, from });
   }
   tick(): void {}
-  cost(iteration: number, cost: number, testCost?: number): void {
-    emit({ event: 'cost', [this.unit]: iteration, cost, ...(testCost === undefined ? {} : { testCost }) });
+  cost(iteration: number, cost: number, extra?: RecordStats): void {
+    const val = extra?.valLoss === undefined ? {} : { valLoss: extra.valLoss, valAccuracy: extra.valAccuracy };
+    emit({ event: 'cost', [this.unit]: iteration, cost, ...(extra?.accuracy === undefined ? {} : { accuracy: extra.accuracy }), ...val });
   }
   note(_text: string, event?: Record<string, unknown>): void {
     if (event) emit(event);
@@ -90,7 +107,8 @@ class BarReporter implements Reporter {
   constructor(private readonly unit: string) {
     this.multibar = new cliProgress.MultiBar(
       {
-        format: `{bar} {percentage}% | ${unit} {value}/{total} | cost {cost} | acc {accuracy} | {speed} it/s | ETA {eta_formatted}`,
+        // Training by epochs, the bar counts epochs, and its speed is in epochs a second.
+        format: `{bar} {percentage}% | ${unit} {value}/{total} | cost {cost} | acc {accuracy} | {speed} ${unit === 'epoch' ? 'epochs/s' : 'it/s'} | ETA {eta_formatted}`,
         hideCursor: true,
         clearOnComplete: true,
         stopOnComplete: false,
@@ -122,9 +140,8 @@ class BarReporter implements Reporter {
     });
   }
 
-  cost(iteration: number, cost: number, testCost?: number): void {
-    const test = testCost === undefined ? '' : ` (test ${formatCost(testCost)})`;
-    this.multibar.log(`Cost after ${this.unit} ${iteration}: ${formatCost(cost)}${test}\n`);
+  cost(iteration: number, cost: number, extra?: RecordStats): void {
+    this.multibar.log(`Cost after ${this.unit} ${iteration}: ${formatCost(cost)}${formatRecord(extra)}\n`);
   }
 
   note(text: string): void {

@@ -25,6 +25,21 @@ describe.skipIf(!hasScript)('on a terminal', () => {
     expect(screen).toMatch(/Accuracy: [\d.]+% \(\d+\/400\)/);
   });
 
+  it('training by epochs, the bar counts epochs and their speed in epochs/s', () => {
+    const command = `${process.execPath} ${BIN} train --epochs 400 --batch-size 32 --print-every 100 --validation-split 0.2`;
+    const r = spawnSync('script', ['-qfec', command, '/dev/null'], {
+      cwd: REPO,
+      env: { ...ENV, TERM: 'xterm-256color', COLUMNS: '160' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.status).toBe(0);
+    const screen = r.stdout.replace(/\r/g, '\n');
+    expect(screen).toMatch(/[█░]+ \d+% \| epoch \d+\/400 \| cost \d\.\d{6} \| acc \d+\.\d% \| [\d.]+ epochs\/s \| ETA \d+s/);
+    expect(screen).not.toMatch(/ it\/s/);
+    expect(screen).toMatch(/Cost after epoch 100: \d\.\d{6} - accuracy [\d.]+% - val_loss \d\.\d{6} - val_accuracy [\d.]+%/);
+  });
+
   it('prints plain lines, with no bar, when the output is not a terminal', () => {
     const r = spawnSync(process.execPath, [BIN, 'train', '--iterations', '2000', '--print-every', '1000'], {
       cwd: REPO,

@@ -42,7 +42,7 @@ describe('neurite train', () => {
     expect((ev[0].settings as Record<string, unknown>).lr).toBe(1.2);
   });
 
-  it('mini-batches with Adam report epochs, and --plot writes an SVG with train and test curves', async () => {
+  it('mini-batches with Adam report epochs with the test set as validation, and --plot draws loss and accuracy, train and validation', async () => {
     const plot = join(tmp.dir, 'moons.svg');
     const r = await neurite([
       'train',
@@ -64,15 +64,39 @@ describe('neurite train', () => {
       plot,
     ]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^Cost after epoch 0: \d\.\d{6} \(test \d\.\d{6}\)$/m);
+    expect(r.stdout).toMatch(/^Cost after epoch 0: \d\.\d{6} - accuracy [\d.]+% - val_loss \d\.\d{6} - val_accuracy [\d.]+%$/m);
     const test = Number(r.stdout.match(/^Test accuracy: ([\d.]+)%/m)?.[1]);
     expect(test).toBeGreaterThan(85);
+    // The last printed val_accuracy is the test accuracy of the weights at that epoch, so close to the final one.
+    const lastVal = Number([...r.stdout.matchAll(/val_accuracy ([\d.]+)%/g)].at(-1)?.[1]);
+    expect(Math.abs(lastVal - test)).toBeLessThan(10);
     const svg = readFileSync(plot, 'utf8');
     expect(svg.startsWith('<svg')).toBe(true);
-    expect(svg.match(/<path /g)).toHaveLength(2);
-    expect(svg).toContain('stroke-dasharray');
-    expect(svg).toContain('>train<');
-    expect(svg).toContain('>test<');
+    // Two panels (cost, accuracy), each with a train curve and a dashed validation curve.
+    expect(svg.match(/<path /g)).toHaveLength(4);
+    expect(svg.match(/stroke-dasharray="6 4" stroke-linejoin/g)).toHaveLength(2);
+    expect(svg.match(/>train</g)).toHaveLength(2);
+    expect(svg.match(/>validation</g)).toHaveLength(2);
+    expect(svg).toContain('>Accuracy, ');
+  });
+
+  it('--validation-split holds out part of the training data and reports val_loss and val_accuracy on it', async () => {
+    const r = await neurite(['train', '--epochs', '4', '--batch-size', '64', '--print-every', '2', '--validation-split', '0.25', '--json']);
+    expect(r.code).toBe(0);
+    const ev = events(r.stdout);
+    const config = ev.find((e) => e.event === 'config') as Record<string, unknown>;
+    expect(config.examples).toBe(300);
+    expect(config.validationExamples).toBe(100);
+    const costs = ev.filter((e) => e.event === 'cost');
+    expect(costs.map((e) => e.epoch)).toEqual([0, 2]);
+    for (const e of costs) {
+      expect(e.valLoss as number).toBeGreaterThan(0);
+      expect(e.valAccuracy as number).toBeGreaterThanOrEqual(0);
+      expect(e.valAccuracy as number).toBeLessThanOrEqual(1);
+    }
+    const bad = await neurite(['train', '--validation-split', '0.95']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--validation-split <fraction>' argument '0\.95' is invalid/);
   });
 
   it('--plot file.png renders a real PNG', async () => {

@@ -37,6 +37,37 @@ describe('demo site in Chromium', { skip, timeout: 150_000 }, () => {
   const pixels = (page, selector) => page.$eval(selector, (c) => c.toDataURL());
   const percent = async (page, selector) => Number.parseFloat((await page.textContent(selector)) ?? '');
 
+  it('save model, reload the page, load model: the same network, the same predictions', async () => {
+    const { page, errors } = await open('');
+    await page.waitForFunction(() => document.getElementById('test-acc')?.textContent !== '–');
+    for (let i = 0; i < 5; i++) await page.click('#step');
+    await page.waitForFunction(() => document.getElementById('epoch')?.textContent === '000,005');
+    const read = async () => ({
+      epoch: await page.textContent('#epoch'),
+      testCost: await page.textContent('#test-cost'),
+      trainCost: await page.textContent('#train-cost'),
+      testAcc: await page.textContent('#test-acc'),
+      boundary: await pixels(page, '#boundary'),
+    });
+    await page.waitForTimeout(200);
+    const saved = await read();
+    await page.click('#save-model');
+    await page.waitForFunction(() => document.getElementById('model-status')?.textContent?.startsWith('Saved at epoch 5'));
+    await page.reload();
+    await page.waitForFunction(() => document.getElementById('test-acc')?.textContent !== '–');
+    assert.equal(await page.isDisabled('#load-model'), false);
+    // A fresh network first: the reload did not keep the trained one.
+    await page.click('#step');
+    await page.waitForFunction(() => document.getElementById('epoch')?.textContent === '000,001');
+    await page.click('#load-model');
+    await page.waitForFunction(() => document.getElementById('model-status')?.textContent === 'Loaded the model saved at epoch 5');
+    await page.waitForTimeout(200);
+    // The heat map is the network's P(class 1) on a 100x100 lattice: equal pixels mean equal predictions there.
+    assert.deepEqual(await read(), saved);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   it('trains the flower past 85% test accuracy and redraws the boundary', async () => {
     // The default configuration: the flower and the course's 4 tanh units.
     const { page, errors } = await open('');

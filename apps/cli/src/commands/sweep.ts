@@ -85,7 +85,7 @@ async function sweepCommand(cmd: Command): Promise<void> {
         X,
         Y: targetsFor(model, data.Y),
         labels: data.Y,
-        test,
+        validation: test && data.test ? { ...test, labels: data.test.Y } : undefined,
         settings: s,
         done: 0,
         history,

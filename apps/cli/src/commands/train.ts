@@ -65,7 +65,14 @@ async function trainCommand(cmd: Command): Promise<void> {
   if (s.out) checkReplaceable(resolvePath(s.out));
   const backend = await chooseBackend(s.backend);
   const kind = chooseReporter(s);
-  const data = await loadData({ data: s.data, testData: s.testData, testSplit: s.testSplit, label: s.label, dtype: s.dtype });
+  const data = await loadData({
+    data: s.data,
+    testData: s.testData,
+    testSplit: s.testSplit,
+    validationSplit: s.validationSplit,
+    label: s.label,
+    dtype: s.dtype,
+  });
   const nx = data.X.shape[0];
   const model = resumed?.model ?? buildModel(s, nx, data.classes.length);
   if (model.inputUnits !== nx) throw new UsageError(`--resume: the model takes ${model.inputUnits} features, the data has ${nx}`);
@@ -74,6 +81,10 @@ async function trainCommand(cmd: Command): Promise<void> {
   const test = data.test
     ? { X: model.prepareInput(data.test.X, 'test X'), Y: targetsFor(model, data.test.Y), labels: data.test.Y }
     : undefined;
+  // Scored at every recorded pass: the --validation-split set, else the test set.
+  const validation = data.validation
+    ? { X: model.prepareInput(data.validation.X, 'validation X'), Y: targetsFor(model, data.validation.Y), labels: data.validation.Y }
+    : test;
   const meta: CliMeta = resumed?.meta ?? {
     format: 'neurite-cli',
     version: 1,
@@ -89,7 +100,9 @@ async function trainCommand(cmd: Command): Promise<void> {
   meta.settings = s;
   const outputs = model.outputUnits;
   const reporter = makeReporter(kind, s.unit);
-  const testNote = test ? `, test ${test.X.shape[1]} examples` : '';
+  const testNote =
+    (test ? `, test ${test.X.shape[1]} examples` : '') +
+    (data.validation ? `, validation ${data.validation.X.shape[1]} examples` : test ? ' (also the validation set)' : '');
   reporter.note(
     `Training ${describeModel(s, nx, outputs)} on ${data.description} (${X.shape[1]} examples${testNote}), backend ${backend.name}`,
     {
@@ -98,6 +111,7 @@ async function trainCommand(cmd: Command): Promise<void> {
       data: data.description,
       examples: X.shape[1],
       testExamples: test?.X.shape[1] ?? 0,
+      validationExamples: data.validation?.X.shape[1] ?? test?.X.shape[1] ?? 0,
       backend: backend.name,
       resumedFrom: resumed ? meta.done : undefined,
     },
@@ -123,7 +137,7 @@ async function trainCommand(cmd: Command): Promise<void> {
       X,
       Y,
       labels: data.Y,
-      test,
+      validation,
       settings: s,
       done: meta.done,
       history: meta.history,
@@ -167,6 +181,9 @@ async function trainCommand(cmd: Command): Promise<void> {
   const testMetrics = test
     ? classificationMetrics(predictClasses(model.predictProba(test.X)), test.labels.data, data.classes.length)
     : undefined;
+  const valMetrics = data.validation
+    ? classificationMetrics(predictClasses(model.predictProba(validation!.X)), data.validation.Y.data, data.classes.length)
+    : undefined;
   const out = s.out ?? (resumed ? given.resume : undefined);
   if (out) await saveModelFolder(out, model, meta);
   const speed = result.seconds > 0 ? (result.done - startedAt) / result.seconds : 0;
@@ -177,6 +194,7 @@ async function trainCommand(cmd: Command): Promise<void> {
       cost: result.lastCost,
       trainAccuracy: train.accuracy,
       ...(testMetrics ? { testAccuracy: testMetrics.accuracy } : {}),
+      ...(valMetrics ? { validationAccuracy: valMetrics.accuracy } : {}),
       seconds: round(result.seconds, 3),
       perSecond: round(speed, 1),
       ...(out ? { out } : {}),
@@ -186,11 +204,12 @@ async function trainCommand(cmd: Command): Promise<void> {
   }
   const line = (label: string, metrics: typeof train) =>
     `${label}: ${percent(metrics.accuracy)} (${Math.round(metrics.accuracy * metrics.m)}/${metrics.m})`;
-  const lines = [testMetrics ? line('Train accuracy', train) : line('Accuracy', train)];
+  const lines = [testMetrics || valMetrics ? line('Train accuracy', train) : line('Accuracy', train)];
+  if (valMetrics) lines.push(line('Validation accuracy', valMetrics));
   if (testMetrics) lines.push(line('Test accuracy', testMetrics));
   lines.push(`Trained ${result.done - startedAt} ${s.unit}s in ${formatSeconds(result.seconds)} (${round(speed, 1)} ${s.unit}s/s)`);
   if (out) lines.push(`Saved model to ${out}`);
-  if (s.plot) lines.push(`Wrote cost plot to ${s.plot}`);
+  if (s.plot) lines.push(`Wrote the loss${meta.history.accuracies?.length ? ' and accuracy' : ''} plot to ${s.plot}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

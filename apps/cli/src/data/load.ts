@@ -22,6 +22,8 @@ export interface Dataset {
   /** (1, m) class indices 0..classes-1. */
   Y: Tensor;
   test?: { X: Tensor; Y: Tensor };
+  /** Held out of the training data by --validation-split. */
+  validation?: { X: Tensor; Y: Tensor };
   classes: string[];
   input: InputSpec;
 }
@@ -30,6 +32,7 @@ export interface LoadOptions {
   data: string;
   testData?: string;
   testSplit?: number;
+  validationSplit?: number;
   label?: string;
   dtype: FloatDType;
   /** A trained model's inputs and classes: new data is read to match them (CSV columns, scaling, class order). */
@@ -62,6 +65,16 @@ export async function loadData(options: LoadOptions): Promise<Dataset> {
     data.X = split.trainX;
     data.Y = split.trainY;
     data.test = { X: split.testX, Y: split.testY };
+  }
+  if (options.validationSplit) {
+    // Another fixed seed than the test split's: the data sets are often ordered by class, so
+    // the held-out part is a seeded random pick, not the tail (which fit's validationSplit takes).
+    const split = trainTestSplit(data.X, data.Y, { testSize: options.validationSplit, rng: 1 });
+    if (split.trainX.shape[1] < 1 || split.testX.shape[1] < 1)
+      throw new UsageError(`--validation-split ${options.validationSplit} of ${data.X.shape[1]} examples leaves none on one side`);
+    data.X = split.trainX;
+    data.Y = split.trainY;
+    data.validation = { X: split.testX, Y: split.testY };
   }
   return data;
 }

@@ -144,7 +144,17 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
     box.hidden = false;
     return;
   }
+  if (msg.type === 'saved') {
+    localStorage.setItem(SAVED_KEY, JSON.stringify({ config, epoch: msg.epoch }));
+    $('model-status').textContent = `Saved at epoch ${msg.epoch} (${(msg.bytes / 1024).toFixed(1)} KiB)`;
+    $<HTMLButtonElement>('load-model').disabled = false;
+    return;
+  }
   $('error').hidden = true;
+  if (loading !== null && msg.loaded) {
+    $('model-status').textContent = `Loaded the model saved at epoch ${loading}`;
+    loading = null;
+  }
   last = msg;
   curve.push(...msg.history);
   if (curve.length > 4000) curve = curve.filter((_, i) => i % 2 === 0);
@@ -160,6 +170,34 @@ function togglePlay(): void {
   setRunning(!running);
   send({ type: running ? 'play' : 'pause' });
 }
+
+/** The configuration and epoch of the model saved in IndexedDB (the weights are in IndexedDB, by the worker). */
+const SAVED_KEY = 'neurite-playground-saved';
+let loading: number | null = null;
+
+function savedModel(): { config: Config; epoch: number } | null {
+  try {
+    const saved = JSON.parse(localStorage.getItem(SAVED_KEY) ?? 'null');
+    return saved && typeof saved.epoch === 'number' ? { config: parseConfig(serializeConfig(saved.config)), epoch: saved.epoch } : null;
+  } catch {
+    return null;
+  }
+}
+
+$<HTMLButtonElement>('load-model').disabled = savedModel() === null;
+$('save-model').addEventListener('click', () => {
+  setRunning(false);
+  send({ type: 'save' });
+});
+$('load-model').addEventListener('click', () => {
+  const saved = savedModel();
+  if (!saved) return;
+  setRunning(false);
+  // Rebuild the page and the worker for the saved configuration, then put the saved weights in.
+  update(saved.config);
+  loading = saved.epoch;
+  send({ type: 'load', epoch: saved.epoch });
+});
 
 $('play').addEventListener('click', togglePlay);
 $('step').addEventListener('click', () => {

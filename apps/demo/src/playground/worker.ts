@@ -1,10 +1,11 @@
 import type { Sequential } from '@neurite/layers';
+import { loadFromIndexedDB, saveToIndexedDB } from '@neurite/layers/browser';
 import { Generator, Tensor } from '@neurite/tensor';
 import type { Config } from './config.ts';
 import type { Split } from './data.ts';
 import { accuracy, crossEntropy } from './metrics.ts';
 import { buildModel } from './model.ts';
-import { type FromWorker, GRID, type Snapshot, type ToWorker } from './protocol.ts';
+import { type FromWorker, GRID, MODEL_KEY, type Snapshot, type ToWorker } from './protocol.ts';
 
 /**
  * Trains off the main thread. Work is cut into slices of about 25 ms, with a
@@ -74,12 +75,12 @@ function evaluate(): Omit<Snapshot, 'type' | 'grid' | 'history' | 'running' | 'e
   };
 }
 
-function snapshot(): void {
+function snapshot(loaded = false): void {
   if (!model) return;
   const grid = Float32Array.from(predict(Xgrid));
   const e = evaluate();
   if (history.at(-1)?.epoch !== epoch) history.push({ epoch, train: e.trainCost, test: e.testCost });
-  post({ type: 'snapshot', epoch, running, grid, history, ...e }, [grid.buffer]);
+  post({ type: 'snapshot', epoch, running, grid, history, ...e, ...(loaded ? { loaded } : {}) }, [grid.buffer]);
   history = [];
   lastPost = performance.now();
 }
@@ -108,8 +109,29 @@ function loop(): void {
   timer = setTimeout(loop, 12);
 }
 
+/** Save and load are asynchronous (IndexedDB); training stays paused while they run. */
+async function store(msg: Extract<ToWorker, { type: 'save' | 'load' }>): Promise<void> {
+  running = false;
+  if (msg.type === 'save') {
+    if (!model) return;
+    const { bytes } = await saveToIndexedDB(model, MODEL_KEY);
+    post({ type: 'saved', epoch, bytes });
+    return;
+  }
+  const loaded = await loadFromIndexedDB(MODEL_KEY);
+  // The page re-initialized the worker with the saved configuration first, so the data and shapes match.
+  model = loaded;
+  epoch = msg.epoch;
+  history = [];
+  snapshot(true);
+}
+
 self.onmessage = (event: MessageEvent<ToWorker>) => {
   const msg = event.data;
+  if (msg.type === 'save' || msg.type === 'load') {
+    store(msg).catch((err: unknown) => post({ type: 'error', message: err instanceof Error ? err.message : String(err) }));
+    return;
+  }
   try {
     switch (msg.type) {
       case 'init':
