@@ -42,7 +42,7 @@ export {
   setBackend,
 } from './registry.ts';
 export type { Shape } from './shape.ts';
-export { closestName, didYouMean, editDistance } from './suggest.ts';
+export { closestName, didYouMean, editDistance, KNOWN_ALIASES } from './suggest.ts';
 export { Tensor } from './tensor.ts';
 export {
   broadcastShapes,

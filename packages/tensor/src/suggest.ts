@@ -28,9 +28,44 @@ export function editDistance(a: string, b: string): number {
   return prev[n];
 }
 
+/**
+ * Names users bring from Keras, PyTorch and the course for one of ours: the hint is right even
+ * when the spelling is far off (`lr` is two edits from `l2` but means `learningRate`).
+ */
+export const KNOWN_ALIASES: Readonly<Record<string, string>> = {
+  lr: 'learningRate',
+  learning_rate: 'learningRate',
+  alpha: 'learningRate',
+  batch_size: 'batchSize',
+  num_epochs: 'epochs',
+  num_iterations: 'iterations',
+  print_cost: 'verbose',
+  lambd: 'l2',
+  validation_data: 'validationData',
+  validation_split: 'validationSplit',
+  min_delta: 'minDelta',
+  restore_best_weights: 'restoreBestWeights',
+  save_best_only: 'saveBestOnly',
+  min_lr: 'minLearningRate',
+  minLr: 'minLearningRate',
+  kernel_initializer: 'kernelInitializer',
+  bias_initializer: 'biasInitializer',
+  use_bias: 'useBias',
+  keep_dims: 'keepDims',
+  keepdims: 'keepDims',
+};
+
 /** The candidate closest to `name`, or undefined when none is close enough to be a likely typo. */
-export function closestName(name: string, candidates: Iterable<string>): string | undefined {
+export function closestName(
+  name: string,
+  candidates: Iterable<string>,
+  aliases: Readonly<Record<string, string>> = KNOWN_ALIASES,
+): string | undefined {
   if (typeof name !== 'string' || name === '') return undefined;
+  const list = [...candidates];
+  const alias = Object.hasOwn(aliases, name) ? aliases[name] : undefined;
+  if (alias !== undefined && list.includes(alias)) return alias;
+  candidates = list;
   const lower = name.toLowerCase();
   const limit = Math.min(3, Math.max(1, Math.floor(name.length / 3)));
   let best: string | undefined;

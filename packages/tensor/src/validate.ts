@@ -1,6 +1,7 @@
 import { type DType, type FloatDType, maxElements, memoryShortfall } from './dtype.ts';
 import { ArgumentTypeError, DTypeError, ShapeError, ValueError } from './errors.ts';
 import { broadcastShapes as broadcastTrusted, formatShape as formatTrusted, type Shape } from './shape.ts';
+import { closestName } from './suggest.ts';
 import { Tensor } from './tensor.ts';
 
 /**
@@ -175,9 +176,13 @@ export function checkOneOf<T extends string>(x: unknown, fn: string, arg: string
   return invalidArgument(fn, arg, `${expected}${near ? ` (did you mean '${near}'?)` : ''}`, x);
 }
 
+/** The likely intended name: the same one in another case or punctuation first, then suggest.ts's edit distance. */
 function closest(x: string, choices: readonly string[]): string | undefined {
   const lower = x.toLowerCase();
-  return choices.find((c) => c.toLowerCase() === lower || c.toLowerCase().replace(/[^a-z0-9]/g, '') === lower.replace(/[^a-z0-9]/g, ''));
+  const exact = choices.find(
+    (c) => c.toLowerCase() === lower || c.toLowerCase().replace(/[^a-z0-9]/g, '') === lower.replace(/[^a-z0-9]/g, ''),
+  );
+  return exact ?? closestName(x, choices);
 }
 
 /** A plain object of named values: not an array, a Tensor, a typed array or a function. */
