@@ -45,7 +45,14 @@ export type MetricName =
   | 'mse'
   | 'meanSquaredError'
   | 'mae'
-  | 'meanAbsoluteError';
+  | 'meanAbsoluteError'
+  // Keras's spellings, keyed as given.
+  | 'acc'
+  | 'binary_accuracy'
+  | 'categorical_accuracy'
+  | 'f1_score'
+  | 'mean_squared_error'
+  | 'mean_absolute_error';
 
 /**
  * What `metrics: [...]` takes: a name, a function (keyed by its name), a `{ name, fn }` pair,
@@ -66,6 +73,12 @@ export const METRIC_NAMES: readonly MetricName[] = [
   'meanSquaredError',
   'mae',
   'meanAbsoluteError',
+  'acc',
+  'binary_accuracy',
+  'categorical_accuracy',
+  'f1_score',
+  'mean_squared_error',
+  'mean_absolute_error',
 ];
 
 const THRESHOLD_KEYS = ['name', 'threshold'];
@@ -334,28 +347,34 @@ function resolveMetric(spec: MetricSpec, outputUnits: number, where: string): Me
   if (typeof spec === 'string') {
     switch (spec) {
       case 'accuracy':
+      case 'acc':
         return outputUnits === 1 ? binaryAccuracy({ name: spec }) : categoricalAccuracy({ name: spec });
       case 'binaryAccuracy':
-        return binaryAccuracy();
+      case 'binary_accuracy':
+        return binaryAccuracy({ name: spec });
       case 'categoricalAccuracy':
-        return categoricalAccuracy();
+      case 'categorical_accuracy':
+        return categoricalAccuracy({ name: spec });
       case 'precision':
         return precision();
       case 'recall':
         return recall();
       case 'f1':
-        return f1();
+      case 'f1_score':
+        return f1({ name: spec });
       case 'auc':
         return auc();
       case 'mse':
       case 'meanSquaredError':
+      case 'mean_squared_error':
         return meanSquaredError({ name: spec });
       case 'mae':
       case 'meanAbsoluteError':
+      case 'mean_absolute_error':
         return meanAbsoluteError({ name: spec });
     }
     throw new ValueError(
-      `${where}: unknown metric '${spec}'${didYouMean(spec, METRIC_NAMES)}; the built-in metrics are ${METRIC_NAMES.join(', ')}`,
+      `${where}: unknown metric '${spec}'${didYouMean(spec, METRIC_NAMES)}; the built-in metrics are ${METRIC_NAMES.slice(0, 11).join(', ')} (and Keras's spellings ${METRIC_NAMES.slice(11).join(', ')})`,
     );
   }
   if (typeof spec === 'function') {
