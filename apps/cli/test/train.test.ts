@@ -105,9 +105,9 @@ describe('neurite train', () => {
     expect(r.code).toBe(0);
     const png = readFileSync(plot);
     expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-    // IHDR width and height: the SVG is 760x460, rendered at 2x.
+    // IHDR width and height: two 760x460 panels (cost above accuracy), rendered at 2x.
     expect(png.readUInt32BE(16)).toBe(1520);
-    expect(png.readUInt32BE(20)).toBe(920);
+    expect(png.readUInt32BE(20)).toBe(1840);
   });
 
   it('reads settings from a YAML config file, and flags override it', async () => {
