@@ -19,7 +19,9 @@ describe('neurite sweep', () => {
     expect(accuracy[0]).toBeLessThan(72);
     expect(accuracy[1]).toBeGreaterThan(85);
     const svg = readFileSync(plot, 'utf8');
-    expect(svg.match(/<path /g)).toHaveLength(2);
+    // A cost curve per setting, and under it an accuracy curve per setting.
+    expect(svg.match(/<path /g)).toHaveLength(4);
+    expect(svg).toContain('>Accuracy per setting<');
     expect(svg).toContain('>hidden 1<');
     expect(svg).toContain('>hidden 3<');
   });

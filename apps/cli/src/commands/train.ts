@@ -102,7 +102,7 @@ async function trainCommand(cmd: Command): Promise<void> {
   const reporter = makeReporter(kind, s.unit);
   const testNote =
     (test ? `, test ${test.X.shape[1]} examples` : '') +
-    (data.validation ? `, validation ${data.validation.X.shape[1]} examples` : test ? ' (also the validation set)' : '');
+    (data.validation ? `, validation ${data.validation.X.shape[1]} examples` : test ? ', also the validation set' : '');
   reporter.note(
     `Training ${describeModel(s, nx, outputs)} on ${data.description} (${X.shape[1]} examples${testNote}), backend ${backend.name}`,
     {
