@@ -136,7 +136,8 @@ export function renderPanels(panels: { series: Series[]; options: PlotOptions }[
     y += options.height ?? 460;
     width = Math.max(width, options.width ?? 760);
   }
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y}" viewBox="0 0 ${width} ${y}">\n${parts.join('')}</svg>\n`;
+  const title = escapeXml(panels.map((p) => p.options.title).join('; '));
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y}" viewBox="0 0 ${width} ${y}" role="img" aria-label="${title}">\n<title>${title}</title>\n${parts.join('')}</svg>\n`;
 }
 
 /** Writes the chart as SVG or PNG by the file's extension; atomically, so a crash leaves no half file. */
