@@ -236,6 +236,8 @@ export function fit(model: Sequential, X: Tensor, Y: Tensor, options: FitOptions
     const recordEpoch = !fullBatch && (epoch % printEvery === 0 || e === totalEpochs - 1);
     let epochCost = 0;
     let epochExamples = 0;
+    // Full batch by epochs: the course's "Cost after iteration" line, printed with this epoch's record.
+    let iterationLine: string | null = null;
     let order: number[] | null = null;
     if (!fullBatch && (options.shuffle ?? true)) order = shuffleRng.permutation(m);
     if (unit === 'epoch') for (const mt of trainMetrics) mt.reset();
@@ -270,6 +272,7 @@ export function fit(model: Sequential, X: Tensor, Y: Tensor, options: FitOptions
       if (recordIteration && cost !== undefined) {
         history.iterations.push(i);
         history.costs.push(cost);
+        if (unit === 'epoch' && i % printEvery === 0) iterationLine = `Cost after iteration ${i}: ${format(cost)}`;
       }
       const mb = Yb.shape[1];
       if (unit === 'epoch' && cost !== undefined) {
@@ -288,7 +291,7 @@ export function fit(model: Sequential, X: Tensor, Y: Tensor, options: FitOptions
       history.costs.push(meanCost as number);
     }
     // Printed like the course's mini-batch notebooks, every printEvery epochs.
-    const printed = courseRecord ? `Cost after epoch ${epoch}: ${format(meanCost as number)}` : null;
+    const printed = courseRecord ? `Cost after epoch ${epoch}: ${format(meanCost as number)}` : iterationLine;
     let logs: Record<string, number> | undefined;
     if (unit === 'epoch' && meanCost !== undefined) logs = record(epoch, { loss: meanCost, ...metricResults(trainMetrics) }, printed);
     for (const c of callbacks) c.onEpochEnd?.({ epoch, cost: recordEpoch ? meanCost : undefined, logs, model, stop });

@@ -393,3 +393,19 @@ describe('earlyStopping defaults on the planar flower, mini-batches of 32', () =
     });
   }
 });
+
+describe('fit prints the course lines', () => {
+  it('full batch by epochs prints "Cost after iteration", with the record’s values when there are any', () => {
+    const { X, Y } = blobs(3, 20);
+    const lines: string[] = [];
+    const model = new Sequential({ inputUnits: 2, dtype: 'float64', seed: 1 }).add(new Dense(1, { activation: 'sigmoid' }));
+    model.fit(X, Y, { epochs: 3, printEvery: 2, verbose: (l) => lines.push(l) });
+    expect(lines).toEqual([
+      expect.stringMatching(/^Cost after iteration 0: 0\.\d{6}$/),
+      expect.stringMatching(/^Cost after iteration 2: /),
+    ]);
+    lines.length = 0;
+    model.fit(X, Y, { epochs: 2, printEvery: 1, metrics: ['accuracy'], validationData: [X, Y], verbose: (l) => lines.push(l) });
+    expect(lines[0]).toMatch(/^Cost after iteration 3: 0\.\d{6} - accuracy: [01]\.\d{4} - val_loss: 0\.\d{4} - val_accuracy: [01]\.\d{4}$/);
+  });
+});
