@@ -10,6 +10,7 @@ import {
   type LayerConfig,
   type OutputActivation,
 } from './layer.ts';
+import { checkKeys, pickKeys } from './options.ts';
 import { batchAxis, type LayerShape } from './shapes.ts';
 
 export interface ActivationOptions {
@@ -41,6 +42,7 @@ export class Activation extends Layer<ActivationLayerCache> {
   #dZ: Tensor | null = null;
 
   constructor(activation: ActivationName, options: ActivationOptions = {}) {
+    checkKeys(options, 'Activation', ['alpha', 'name']);
     super(options);
     this.alpha = checkActivation(activation, options.alpha, 'Activation');
     this.activation = activation;
@@ -48,7 +50,7 @@ export class Activation extends Layer<ActivationLayerCache> {
   }
 
   static fromConfig(config: LayerConfig): Activation {
-    return new Activation(config.activation as ActivationName, config as ActivationOptions);
+    return new Activation(config.activation as ActivationName, pickKeys(config, ['alpha', 'name']) as ActivationOptions);
   }
 
   override build(inputShape: LayerShape): void {

@@ -1,6 +1,7 @@
 import { type FloatArray, formatShape, ShapeError, type Tensor, ValueError } from '@neurite/tensor';
 import { floatDTypeOf, reuseBuffer } from './buffers.ts';
 import { type BackwardContext, type BackwardResult, type ForwardContext, type ForwardResult, Layer, type LayerConfig } from './layer.ts';
+import { checkKeys } from './options.ts';
 import { batchAxis, formatLayerShape, type LayerShape } from './shapes.ts';
 import type { Weight } from './weight.ts';
 
@@ -49,6 +50,7 @@ export class BatchNormalization extends Layer<BatchNormalizationCache> {
   #dA_prev: Tensor | null = null;
 
   constructor(options: BatchNormalizationOptions = {}) {
+    checkKeys(options, 'BatchNormalization', ['momentum', 'epsilon', 'center', 'scale', 'name']);
     super(options);
     this.momentum = options.momentum ?? 0.99;
     this.epsilon = options.epsilon ?? 1e-3;

@@ -22,6 +22,7 @@ import {
   type LayerConfig,
   type OutputActivation,
 } from './layer.ts';
+import { checkKeys, pickKeys } from './options.ts';
 import type { LayerShape } from './shapes.ts';
 import type { Weight } from './weight.ts';
 import { asPair, checkImageInput, checkPadding, pairOf, windowOutput } from './windows.ts';
@@ -43,6 +44,8 @@ export interface Conv2DOptions {
   biasInitializer?: Initializer | InitializerName | InitializerConfig;
   name?: string;
 }
+
+const CONV2D_KEYS = ['strides', 'padding', 'dilation', 'activation', 'alpha', 'useBias', 'kernelInitializer', 'biasInitializer', 'name'];
 
 /** The course's conv cache, (A_prev, W, b, hparameters), with Z where the backward needs it and the output A. */
 export interface Conv2DCache {
@@ -78,6 +81,7 @@ export class Conv2D extends Layer<Conv2DCache> {
 
   /** `filters` is n_C; `kernelSize` is f (or [f_h, f_w]). */
   constructor(filters: number, kernelSize: Pair, options: Conv2DOptions = {}) {
+    checkKeys(options, 'Conv2D', CONV2D_KEYS);
     super(options);
     if (!Number.isInteger(filters) || filters <= 0)
       throw new ValueError(`Conv2D: filters must be a positive integer, received ${String(filters)}`);
@@ -98,7 +102,7 @@ export class Conv2D extends Layer<Conv2DCache> {
   }
 
   static fromConfig(config: LayerConfig): Conv2D {
-    return new Conv2D(config.filters as number, config.kernelSize as Pair, config as Conv2DOptions);
+    return new Conv2D(config.filters as number, config.kernelSize as Pair, pickKeys(config, CONV2D_KEYS) as Conv2DOptions);
   }
 
   override build(inputShape: LayerShape): void {

@@ -10,3 +10,8 @@ import { checkOptions } from '@neurite/tensor';
 export function checkKeys(options: unknown, fn: string, keys: readonly string[], arg = 'options'): void {
   checkOptions(options as object | undefined, fn, keys, arg);
 }
+
+/** The entries of a saved config that a constructor's options take: model loading names any other key itself. */
+export function pickKeys(config: Readonly<Record<string, unknown>>, keys: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.filter((k) => k in config).map((k) => [k, config[k]]));
+}

@@ -14,8 +14,12 @@ import {
 } from '@neurite/tensor';
 import { floatDTypeOf, reuseBuffer } from './buffers.ts';
 import { type BackwardContext, type BackwardResult, type ForwardContext, type ForwardResult, Layer, type LayerConfig } from './layer.ts';
+import { checkKeys, pickKeys } from './options.ts';
 import type { LayerShape } from './shapes.ts';
 import { asPair, checkImageInput, checkPadding, pairOf, windowOutput } from './windows.ts';
+
+const POOL_KEYS = ['strides', 'padding', 'name'];
+const AVERAGE_POOL_KEYS = [...POOL_KEYS, 'countIncludePad'];
 
 export interface Pool2DOptions {
   /** Step between windows; default the window (non-overlapping windows, as the course pools). */
@@ -37,7 +41,8 @@ abstract class Pool2D extends Layer<Pool2DCache> {
   readonly padding: Padding;
   protected readonly options: Pool2dOptions;
 
-  constructor(kind: string, poolSize: Pair, options: Pool2DOptions) {
+  constructor(kind: string, poolSize: Pair, options: Pool2DOptions, keys: readonly string[] = POOL_KEYS) {
+    checkKeys(options, kind, keys);
     super(options);
     this.poolSize = pairOf(poolSize, 'poolSize', kind);
     this.strides = pairOf(options.strides ?? this.poolSize, 'strides', kind);
@@ -80,7 +85,7 @@ export class MaxPool2D extends Pool2D {
   }
 
   static fromConfig(config: LayerConfig): MaxPool2D {
-    return new MaxPool2D(config.poolSize as Pair, config as Pool2DOptions);
+    return new MaxPool2D(config.poolSize as Pair, pickKeys(config, POOL_KEYS) as Pool2DOptions);
   }
 
   forward(A_prev: Tensor, _ctx: ForwardContext): ForwardResult<Pool2DCache> {
@@ -105,7 +110,7 @@ export class AveragePool2D extends Pool2D {
   readonly countIncludePad: boolean;
 
   constructor(poolSize: Pair, options: AveragePool2DOptions = {}) {
-    super('AveragePool2D', poolSize, options);
+    super('AveragePool2D', poolSize, options, AVERAGE_POOL_KEYS);
     this.countIncludePad = options.countIncludePad ?? false;
     if (typeof this.countIncludePad !== 'boolean') {
       throw new ValueError(`AveragePool2D: countIncludePad must be true or false, received ${JSON.stringify(options.countIncludePad)}`);
@@ -113,7 +118,7 @@ export class AveragePool2D extends Pool2D {
   }
 
   static fromConfig(config: LayerConfig): AveragePool2D {
-    return new AveragePool2D(config.poolSize as Pair, config as AveragePool2DOptions);
+    return new AveragePool2D(config.poolSize as Pair, pickKeys(config, AVERAGE_POOL_KEYS) as AveragePool2DOptions);
   }
 
   forward(A_prev: Tensor, _ctx: ForwardContext): ForwardResult<Pool2DCache> {
@@ -148,6 +153,7 @@ export class GlobalAveragePooling2D extends Layer<GlobalPoolCache> {
   #dA_prev: Tensor | null = null;
 
   constructor(options: { keepDims?: boolean; name?: string } = {}) {
+    checkKeys(options, 'GlobalAveragePooling2D', ['keepDims', 'name']);
     super(options);
     this.keepDims = options.keepDims ?? false;
     if (typeof this.keepDims !== 'boolean')

@@ -5,12 +5,18 @@ import { Adam } from '@neurite/optimizers';
 import { Generator, type Tensor, tensor, ValueError } from '@neurite/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  Activation,
+  AveragePool2D,
+  BatchNormalization,
   binaryAccuracy,
   type Callback,
+  Conv2D,
   csvLogger as csvLines,
   Dense,
   Dropout,
   earlyStopping,
+  GlobalAveragePooling2D,
+  MaxPool2D,
   reduceLROnPlateau,
   Sequential,
 } from '../src/index.ts';
@@ -183,6 +189,32 @@ describe('options are checked at run time', () => {
     ],
     ['Dense use_bias', () => new Dense(3, { use_bias: false } as never), /'use_bias' \(did you mean 'useBias'\?\)/],
     ['Dropout sed', () => new Dropout(0.5, { sed: 1 } as never), /^Dropout: options has an unknown key 'sed' \(did you mean 'seed'\?\)/],
+    [
+      'Conv2D stride',
+      () => new Conv2D(8, 3, { stride: 2 } as never),
+      /^Conv2D: options has an unknown key 'stride' \(did you mean 'strides'\?\)/,
+    ],
+    [
+      'MaxPool2D padd',
+      () => new MaxPool2D(2, { padd: 'same' } as never),
+      /^MaxPool2D: options has an unknown key 'padd' \(did you mean 'padding'\?\)/,
+    ],
+    [
+      'AveragePool2D countIncludePadding',
+      () => new AveragePool2D(2, { countIncludePadding: true } as never),
+      /\(did you mean 'countIncludePad'\?\)/,
+    ],
+    [
+      'BatchNormalization epsillon',
+      () => new BatchNormalization({ epsillon: 1e-5 } as never),
+      /^BatchNormalization: options has an unknown key 'epsillon' \(did you mean 'epsilon'\?\)/,
+    ],
+    ['GlobalAveragePooling2D keepdims', () => new GlobalAveragePooling2D({ keepdims: true } as never), /\(did you mean 'keepDims'\?\)/],
+    [
+      'Activation alpah',
+      () => new Activation('leakyRelu', { alpah: 0.2 } as never),
+      /^Activation: options has an unknown key 'alpah' \(did you mean 'alpha'\?\)/,
+    ],
     [
       'earlyStopping patiense',
       () => earlyStopping({ patiense: 3 } as never),

@@ -6,6 +6,7 @@ import { Generator, type Tensor, tensor } from '@neurite/tensor';
 import { describe, expect, it } from 'vitest';
 import {
   type BackwardResult,
+  BatchNormalization,
   type Callback,
   csvLogger,
   Dense,
@@ -317,6 +318,40 @@ describe('earlyStopping', () => {
     });
     // The counter came back too: two batches an epoch, through the best epoch.
     expect(now[2].weight.value.data[0]).toBe(2 * (best + 1));
+  });
+
+  it('with BatchNormalization: the moving statistics come back bit for bit with the weights, and validation uses them', () => {
+    const { X, Y } = blobs(31, 24);
+    const { X: Xv, Y: Yv } = blobs(32, 60);
+    const model = new Sequential({ inputUnits: 2, dtype: 'float64', seed: 6 })
+      .add(new Dense(16, { activation: 'relu' }))
+      .add(new BatchNormalization({ momentum: 0.9 }))
+      .add(new Dense(1, { activation: 'sigmoid' }));
+    const copies: number[][][] = [];
+    const valScores: number[] = [];
+    const spy: Callback = {
+      onRecord: (e) => {
+        copies.push(e.model.namedWeights().map(({ weight }) => Array.from(weight.value.data)));
+        // In inference mode (moving statistics): scoring again gives the recorded val_loss exactly.
+        valScores.push(e.model.evaluate(Xv, Yv).loss);
+      },
+    };
+    const history = model.fit(X, Y, {
+      epochs: 300,
+      batchSize: 8,
+      optimizer: new Adam(0.03),
+      seed: 3,
+      validationData: [Xv, Yv],
+      callbacks: [spy, earlyStopping({ patience: 8 })],
+    });
+    expect(valScores).toEqual(history.history.val_loss);
+    const losses = history.history.val_loss;
+    const best = losses.indexOf(Math.min(...losses));
+    expect(best).toBeLessThan(losses.length - 1);
+    const now = model.namedWeights();
+    expect(now.map(({ key }) => key)).toContain('batchNormalization1.movingMean');
+    expect(now.map(({ weight }) => Array.from(weight.value.data))).toEqual(copies[best]);
+    expect(model.evaluate(Xv, Yv).loss).toBe(losses[best]);
   });
 
   it('judges accuracy-like monitors by max, losses by min, and names an unrecorded monitor', () => {

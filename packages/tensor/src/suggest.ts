@@ -6,7 +6,8 @@
  * `batchSzie`), compared without case, so `batchsize` finds `batchSize` at distance 0. A
  * candidate is suggested when it is within a third of the name's length (at least one edit,
  * at most three): close enough to be a typo (`learnignRate`, `validationSpilt`), not a guess.
- * Failing that, a name of four letters or more that starts a candidate (`saveBest`) finds it.
+ * Failing that, a name of four letters or more that starts a candidate (`saveBest`), or that a
+ * candidate of four letters or more starts (`countIncludePadding`), finds it.
  */
 export function editDistance(a: string, b: string): number {
   const m = a.length;
@@ -78,9 +79,14 @@ export function closestName(
     }
   }
   if (best !== undefined || name.length < 4) return best;
-  // A truncated name (`saveBest` for `saveBestOnly`) is a likely slip too: the shortest completion.
+  // A truncated name (`saveBest` for `saveBestOnly`) is a likely slip too: the shortest completion;
+  // so is one with a word too many (`countIncludePadding` for `countIncludePad`): the longest stem.
   for (const candidate of candidates) {
     if (candidate.toLowerCase().startsWith(lower) && (best === undefined || candidate.length < best.length)) best = candidate;
+  }
+  if (best !== undefined) return best;
+  for (const candidate of candidates) {
+    if (candidate.length >= 4 && lower.startsWith(candidate.toLowerCase()) && (best === undefined || candidate.length > best.length)) best = candidate;
   }
   return best;
 }
