@@ -86,7 +86,8 @@ export function closestName(
   }
   if (best !== undefined) return best;
   for (const candidate of candidates) {
-    if (candidate.length >= 4 && lower.startsWith(candidate.toLowerCase()) && (best === undefined || candidate.length > best.length)) best = candidate;
+    if (candidate.length >= 4 && lower.startsWith(candidate.toLowerCase()) && (best === undefined || candidate.length > best.length))
+      best = candidate;
   }
   return best;
 }
