@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { setConvChunkElements } from '../src/backends/js/conv-gemm.ts';
+import { setWinogradTileChunk, winogradApplies } from '../src/backends/js/winograd.ts';
 import {
   avgPool2d,
   type Conv2dOptions,
@@ -78,6 +79,7 @@ function close(actual: Tensor, expected: Float64Array, terms: number) {
 }
 
 afterEach(() => {
+  setWinogradTileChunk(4096);
   setConvChunkElements(1 << 21);
   setThreads(2);
 });
@@ -109,13 +111,89 @@ describe('js conv2d chunks of output rows', () => {
   }
 });
 
+describe("js conv2d by Winograd's F(2x2, 3x3)", () => {
+  // Odd and even output sizes (ragged last tiles), 'same', valid and one-sided padding, and tile chunks
+  // of 1, 5 and 7 (boundaries inside a row of tiles, at image ends) and more than the batch.
+  const cases: [number[], number, Conv2dOptions['padding'], number][] = [
+    [[2, 9, 13, 8], 8, 'same', 1024],
+    [[1, 17, 16, 9], 12, 'valid', 5],
+    [
+      [3, 8, 7, 8],
+      9,
+      [
+        [1, 0],
+        [0, 2],
+      ],
+      7,
+    ],
+    [[2, 12, 11, 16], 8, 2, 1],
+  ];
+  for (const [xs, F, padding, chunk] of cases) {
+    it(`${JSON.stringify(xs)} -> ${F} filters, padding ${JSON.stringify(padding)}, ${chunk} tiles per chunk`, () => {
+      setBackend('js');
+      setWinogradTileChunk(chunk);
+      const g = new Generator(xs[1] * 100 + F);
+      const x = g.uniform(-1, 1, xs, 'float64');
+      const W = g.uniform(-1, 1, [3, 3, xs[3], F], 'float64');
+      const b = g.uniform(-1, 1, [1, 1, 1, F], 'float64');
+      const Z = conv2d(x, W, { padding, bias: b });
+      const pad = typeof padding === 'number' ? padding : padding === 'same' ? 1 : 0;
+      const ref = reference(x, W, Z, geo(Z, { stride: 1, dilation: 1, pad }));
+      expect(
+        winogradApplies({
+          fH: 3,
+          fW: 3,
+          strideH: 1,
+          strideW: 1,
+          dilationH: 1,
+          dilationW: 1,
+          inC: xs[3],
+          outC: F,
+          m: Z.shape[0],
+          outH: Z.shape[1],
+          outW: Z.shape[2],
+        } as never),
+      ).toBe(true);
+      if (Array.isArray(padding)) return checkAsymmetric(Z, x, W, b, padding as [[number, number], [number, number]]);
+      const K = 9 * xs[3];
+      // The transforms grow magnitudes by at most 4 (input tile), 2.25 (filter) and 9 (output):
+      // a float64 error within 100·(K + 16)·u·K of sums of K products below 1.
+      const bound = 100 * (K + 16) * 2 ** -53 * K;
+      for (let i = 0; i < Z.size; i++) expect(Math.abs(Z.data[i] - (ref.Z[i] + b.data[i % F]))).toBeLessThanOrEqual(bound);
+      // float32: one final rounding of a double result.
+      const Z32 = conv2d(x.cast('float32'), W.cast('float32'), { padding, bias: b.cast('float32') });
+      for (let i = 0; i < Z.size; i++)
+        expect(Math.abs(Z32.data[i] - Z.data[i])).toBeLessThanOrEqual(2 ** -24 * (Math.abs(Z.data[i]) + K) * 4);
+    });
+  }
+});
+
+/** Per-side padding: the reference loops (symmetric pads only) run on an explicitly zero-padded input. */
+function checkAsymmetric(Z: Tensor, x: Tensor, W: Tensor, b: Tensor, padding: [[number, number], [number, number]]) {
+  const [[t, bo], [l, r]] = padding;
+  const [m, H, Wd, C] = x.shape;
+  const xp = new Float64Array(m * (H + t + bo) * (Wd + l + r) * C);
+  const Hp = H + t + bo;
+  const Wp = Wd + l + r;
+  for (let n = 0; n < m; n++)
+    for (let h = 0; h < H; h++)
+      for (let w = 0; w < Wd; w++)
+        for (let c = 0; c < C; c++) xp[((n * Hp + h + t) * Wp + w + l) * C + c] = x.data[((n * H + h) * Wd + w) * C + c];
+  const padded = { data: xp, shape: [m, Hp, Wp, C], size: xp.length } as unknown as Tensor;
+  const ref = reference(padded, W, Z, geo(Z, { stride: 1, dilation: 1, pad: 0 }));
+  const F = W.shape[3];
+  const K = 9 * C;
+  const bound = 100 * (K + 16) * 2 ** -53 * K;
+  for (let i = 0; i < Z.size; i++) expect(Math.abs(Z.data[i] - (ref.Z[i] + b.data[i % F]))).toBeLessThanOrEqual(bound);
+}
+
 describe('js conv2d on the GEMM threads', () => {
-  it('(8, 20, 20, 16) -> 32 filters 3x3 same: threaded products agree with the definition', async () => {
+  it('(8, 20, 20, 16) -> 32 filters 5x5 same: threaded products agree with the definition', async () => {
     setBackend('js');
     setThreads(2);
     const g = new Generator(5);
     // The first large product starts the workers; wait until they have loaded.
-    conv2d(g.uniform(-1, 1, [8, 20, 20, 16], 'float64'), g.uniform(-1, 1, [3, 3, 16, 32], 'float64'));
+    conv2d(g.uniform(-1, 1, [8, 20, 20, 16], 'float64'), g.uniform(-1, 1, [5, 5, 16, 32], 'float64'));
     const deadline = Date.now() + 30_000;
     while (threadInfo().ready < 1) {
       if (Date.now() > deadline || threadInfo().failure !== undefined)
@@ -123,15 +201,15 @@ describe('js conv2d on the GEMM threads', () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const x = g.uniform(-1, 1, [8, 20, 20, 16], 'float64');
-    const W = g.uniform(-1, 1, [3, 3, 16, 32], 'float64');
+    const W = g.uniform(-1, 1, [5, 5, 16, 32], 'float64');
     const before = threadInfo().jobs;
     const Z = conv2d(x, W, { padding: 'same' });
     const dy = g.uniform(-1, 1, Z.shape, 'float64');
     const dx = conv2dBackpropInput(dy, W, x.shape, { padding: 'same' });
     const dW = conv2dBackpropFilter(x, dy, W.shape, { padding: 'same' });
-    const ref = reference(x, W, dy, geo(Z, { stride: 1, dilation: 1, pad: 1 }));
-    close(Z, ref.Z, 144);
-    close(dx, ref.dx, 288);
+    const ref = reference(x, W, dy, geo(Z, { stride: 1, dilation: 1, pad: 2 }));
+    close(Z, ref.Z, 400);
+    close(dx, ref.dx, 800);
     close(dW, ref.dW, 3200);
     expect(threadInfo().jobs).toBeGreaterThan(before);
   });
