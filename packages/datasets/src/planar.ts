@@ -1,5 +1,5 @@
 import { type FloatDType, Tensor } from '@neurite/tensor';
-import { allocate, finite, floatDType, positiveInt, type RngOption, toRng } from './util.ts';
+import { allocate, exampleCount, finite, floatDType, type RngOption, toRng } from './util.ts';
 
 export interface PlanarFlowerOptions {
   /** Number of points, split evenly between the two classes (default 400). */
@@ -19,7 +19,7 @@ export interface PlanarFlowerOptions {
  */
 export function planarFlower(options: PlanarFlowerOptions = {}): { X: Tensor; Y: Tensor } {
   const fn = 'planarFlower';
-  const m = positiveInt(options.m ?? 400, fn, 'm', 2);
+  const m = exampleCount(options.m === undefined ? 400 : options.m, fn, 'm', 2);
   const a = finite(options.a ?? 4, fn, 'a');
   const dtype = floatDType(options.dtype, fn);
   const rng = toRng(options.rng, 1, fn);

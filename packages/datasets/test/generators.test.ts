@@ -202,7 +202,7 @@ describe('generator options are validated', () => {
     expect(() => blobs({ centerBox: [1, 1] })).toThrow(/blobs: centerBox must be/);
     expect(() => gaussianQuantiles({ mean: [0] })).toThrow(/gaussianQuantiles: mean must be 2 finite numbers/);
     expect(() => spiral({ m: 2, classes: 3 })).toThrow(/spiral: classes must be at most m = 2, received 3/);
-    expect(() => xor({ m: 0 })).toThrow(/xor: m must be an integer >= 1, received 0/);
+    expect(() => xor({ m: 0 })).toThrow(/xor: m must be an integer in \[1, 10000000\], received 0/);
     expect(() => xor({ dtype: 'int32' as never })).toThrow(/xor: dtype must be/);
   });
 });

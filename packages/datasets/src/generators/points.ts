@@ -1,5 +1,5 @@
 import { type FloatDType, type Generator, Tensor } from '@neurite/tensor';
-import { allocate, floatDType, nonNegative, positiveInt, type RngOption, toRng } from '../util.ts';
+import { allocate, exampleCount, floatDType, nonNegative, type RngOption, toRng } from '../util.ts';
 
 /** What every generator returns: X is (n_x, m), Y is (1, m) integer class labels 0..classes-1. */
 export interface Labeled {
@@ -66,7 +66,7 @@ export function linspace(start: number, stop: number, num: number, endpoint = tr
 /** The options every generator shares, validated; the default seed is 0. */
 export function common(options: { m?: number; rng?: RngOption; dtype?: FloatDType; noise?: number; shuffle?: boolean }, fn: string) {
   return {
-    m: positiveInt(options.m ?? 400, fn, 'm'),
+    m: exampleCount(options.m === undefined ? 400 : options.m, fn, 'm'),
     rng: toRng(options.rng, 0, fn),
     dtype: floatDType(options.dtype, fn),
     noise: nonNegative(options.noise ?? 0, fn, 'noise'),

@@ -1,10 +1,13 @@
 import {
   activationBackward,
   add,
+  checkNumber,
+  checkOneOf,
   type FloatDType,
   formatShape,
   type Generator,
   greater,
+  isPlainObject,
   log,
   matmul,
   mul,
@@ -18,6 +21,7 @@ import {
   tanh,
   toGenerator,
   ValueError,
+  wrongType,
   zeros,
 } from '@neurite/tensor';
 
@@ -97,11 +101,12 @@ export function linearForward(A: Tensor, W: Tensor, b: Tensor): { Z: Tensor; cac
   return { Z: add(matmul(W, A), b), cache: { A, W, b } };
 }
 
+const COURSE_ACTIVATIONS: readonly CourseActivation[] = ['sigmoid', 'relu', 'tanh'];
+
 function activate(Z: Tensor, activation: CourseActivation): Tensor {
   if (activation === 'sigmoid') return sigmoid(Z);
   if (activation === 'relu') return relu(Z);
-  if (activation === 'tanh') return tanh(Z);
-  throw new ValueError(`activation must be 'sigmoid', 'relu' or 'tanh', received ${JSON.stringify(activation)}`);
+  return tanh(Z);
 }
 
 /** A = g(W·A_prev + b); cache ((A_prev, W, b), Z). */
@@ -111,6 +116,7 @@ export function linearActivationForward(
   b: Tensor,
   activation: CourseActivation,
 ): { A: Tensor; cache: ActivationCache } {
+  checkOneOf(activation, 'linearActivationForward', 'activation', COURSE_ACTIVATIONS);
   const { Z, cache } = linearForward(A_prev, W, b);
   return { A: activate(Z, activation), cache: { linearCache: cache, activationCache: Z } };
 }
@@ -120,16 +126,20 @@ export interface ModelOptions {
   hiddenActivation?: CourseActivation;
 }
 
-function depth(parameters: Parameters): number {
+function depth(parameters: Parameters, fn: string): number {
+  if (!isPlainObject(parameters)) wrongType(fn, 'parameters', "the course's parameters dict { W1, b1, ... }", parameters);
   let L = 0;
   while (parameters[`W${L + 1}`] instanceof Tensor) L++;
-  if (L === 0) throw new ValueError("parameters must hold W1, b1, ... (the course's parameters dict)");
+  if (L === 0)
+    throw new ValueError(
+      `${fn}: parameters must hold W1, b1, ... (the course's parameters dict), received keys ${Object.keys(parameters).join(', ') || 'none'}`,
+    );
   return L;
 }
 
 /** [LINEAR → RELU] × (L−1) → LINEAR → SIGMOID; returns AL and the L caches. */
 export function modelForward(X: Tensor, parameters: Parameters, options: ModelOptions = {}): { AL: Tensor; caches: ActivationCache[] } {
-  const L = depth(parameters);
+  const L = depth(parameters, 'modelForward');
   const caches: ActivationCache[] = [];
   let A = X;
   for (let l = 1; l < L; l++) {
@@ -174,6 +184,7 @@ export function linearActivationBackward(
   cache: ActivationCache,
   activation: CourseActivation,
 ): { dA_prev: Tensor; dW: Tensor; db: Tensor } {
+  checkOneOf(activation, 'linearActivationBackward', 'activation', COURSE_ACTIVATIONS);
   const A = activate(cache.activationCache, activation);
   const dZ = activationBackward(activation, dA, A);
   return linearBackward(dZ, cache.linearCache);
@@ -200,9 +211,8 @@ export function modelBackward(AL: Tensor, Y: Tensor, caches: ActivationCache[], 
 
 /** W[l] = W[l] − α·dW[l], b[l] = b[l] − α·db[l]; returns a new dict. */
 export function updateParameters(parameters: Parameters, grads: Record<string, Tensor>, learningRate: number): Parameters {
-  if (typeof learningRate !== 'number' || !Number.isFinite(learningRate))
-    throw new ValueError(`updateParameters: learningRate must be a finite number, received ${String(learningRate)}`);
-  const L = depth(parameters);
+  checkNumber(learningRate, 'updateParameters', 'learningRate');
+  const L = depth(parameters, 'updateParameters');
   const out: Parameters = { ...parameters };
   for (let l = 1; l <= L; l++) {
     for (const p of ['W', 'b']) {
