@@ -11,8 +11,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+// Which client runs prepack: npm_execpath is set by the client itself. The user agent alone is
+// not enough: npm takes npm_config_user_agent from its environment, so `npm pack` run from a
+// pnpm script (CI's test run) inherits "pnpm/..." and would pass.
+// biome-ignore lint/suspicious/noUndeclaredEnvVars: set by the client running prepack, never by turbo
+const execpath = process.env.npm_execpath ?? '';
 // biome-ignore lint/suspicious/noUndeclaredEnvVars: set by the client running prepack, never by turbo
 const agent = process.env.npm_config_user_agent ?? '';
+const byNpm = /npm-cli\.js$/.test(execpath);
+const isPnpm = !byNpm && (/pnpm[^/\\]*$/.test(execpath) || agent.startsWith('pnpm/'));
+// biome-ignore lint/suspicious/noUndeclaredEnvVars: set by npm for its lifecycle scripts
+const client = byNpm ? `npm/${process.env.npm_config_npm_version ?? '?'}` : agent.split(' ')[0];
 
 function refuse(message) {
   console.error(`${pkg.name}: ${message}`);
@@ -22,10 +31,10 @@ function refuse(message) {
 const ranges = ['dependencies', 'peerDependencies', 'optionalDependencies'].flatMap((field) =>
   Object.entries(pkg[field] ?? {}).filter(([, range]) => String(range).startsWith('workspace:')),
 );
-if (ranges.length && !agent.startsWith('pnpm/')) {
+if (ranges.length && !isPnpm) {
   const [name, range] = ranges[0];
   refuse(
-    `will not pack with ${agent.split(' ')[0] || 'this client'}: it would keep "${name}": "${range}" in the tarball, ` +
+    `will not pack with ${client || 'this client'}: it would keep "${name}": "${range}" in the tarball, ` +
       'which npm then refuses to install (EUNSUPPORTEDPROTOCOL). Use `pnpm pack` (it writes versions), ' +
       'or `pnpm release` at the repo root to build every tarball into release/.',
   );

@@ -4,7 +4,7 @@
 //! must match the definition, computed here in f64, within the kernel's rounding bound.
 //! Softmax and GEMM have their own sweeps (softmax/tests.rs, gemm/tests.rs).
 
-use crate::elementwise::{binary, clip, unary, where_, BinaryOp, UnaryOp};
+use crate::elementwise::{binary, clip, special, unary, where_, BinaryOp, UnaryOp};
 use crate::fused::{activation_backward, adam_update, linear, sgd_update, Activation, AdamStep};
 use crate::parallel::{CHEAP, TRANSCENDENTAL};
 use crate::reduce::{arg_max, reduce, ReduceOp};
@@ -90,6 +90,15 @@ fn unary_case<T: Real>(op: UnaryOp, len: usize) {
             UnaryOp::Tanh => (v.tanh(), 4.0 * u),
             UnaryOp::Sigmoid => (1.0 / (1.0 + (-v).exp()), 4.0 * u),
             UnaryOp::Sign => (v.signum(), 0.0),
+            // The newer activations are one f64 formula each (special.rs, whose own tests pin
+            // them to published values), rounded once to T: within u of that formula. Here the
+            // question is only whether every element, at every split, got it.
+            UnaryOp::Erf => (special::erf(v), u),
+            UnaryOp::Elu => (special::elu(v, T::from_f64(0.1).to_f64()), u),
+            UnaryOp::Selu => (special::selu(v), u),
+            UnaryOp::Gelu => (special::gelu(v), u),
+            UnaryOp::Softplus => (special::softplus(v), u),
+            UnaryOp::Silu => (special::silu(v), u),
         };
         if matches!(op, UnaryOp::Sqrt | UnaryOp::Log) && v < 0.0 {
             assert!(g.is_nan(), "{op:?}({v}) = {g:?}");
@@ -106,7 +115,18 @@ fn unary_case<T: Real>(op: UnaryOp, len: usize) {
 
 #[test]
 fn unary_and_clip_at_every_split() {
-    for op in [UnaryOp::Exp, UnaryOp::Tanh, UnaryOp::Sigmoid, UnaryOp::Log] {
+    for op in [
+        UnaryOp::Exp,
+        UnaryOp::Tanh,
+        UnaryOp::Sigmoid,
+        UnaryOp::Log,
+        UnaryOp::Erf,
+        UnaryOp::Elu,
+        UnaryOp::Selu,
+        UnaryOp::Gelu,
+        UnaryOp::Softplus,
+        UnaryOp::Silu,
+    ] {
         for len in sizes(TRANSCENDENTAL) {
             unary_case::<f32>(op, len);
         }

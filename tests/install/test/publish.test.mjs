@@ -149,7 +149,13 @@ describe('@neurite/cli', () => {
 // prepack guard (scripts/pack-guard.mjs) refuses, and pnpm pack writes versions.
 describe('packing a single package by hand', () => {
   it('npm pack refuses with a message that says what to run instead', () => {
-    const res = spawnSync('npm', ['pack', '--dry-run'], { cwd: packageDir('layers'), encoding: 'utf8' });
+    // Run from pnpm's test script, npm inherits npm_config_user_agent=pnpm/...; the guard must
+    // still see npm.
+    const res = spawnSync('npm', ['pack', '--dry-run'], {
+      cwd: packageDir('layers'),
+      encoding: 'utf8',
+      env: { ...process.env, npm_config_user_agent: 'pnpm/12.21.0 npm/? node/v20' },
+    });
     assert.notEqual(res.status, 0);
     assert.match(res.stderr, /@neurite\/layers: will not pack with npm\/[\d.]+: it would keep "@neurite\/tensor": "workspace:\*"/);
     assert.match(res.stderr, /EUNSUPPORTEDPROTOCOL\)\. Use `pnpm pack`/);
