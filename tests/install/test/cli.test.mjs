@@ -12,8 +12,15 @@ function checkTraining(res) {
   assert.match(res.stdout, /backend native/);
   assert.match(res.stdout, /^Cost after iteration 0: 0\.693048$/m);
   assert.match(res.stdout, /^Cost after iteration 1000: 0\.288083$/m);
-  assert.match(res.stdout, /^Cost after iteration 9000: 0\.218541$/m);
-  assert.match(res.stdout, /^Accuracy: 90\.75% \(363\/400\)$/m);
+  assert.match(res.stdout, /^Cost after iteration 6000: 0\.219731$/m);
+  // Past about iteration 7000 the dynamics at learning rate 1.2 are chaotic: a last-bit
+  // difference between BLAS kernels (each CPU gets its own) grows until runs of the course's
+  // own code disagree in the 4th decimal (shared/reference/README.md). So 9000 is only held
+  // near the published 0.218541, and the accuracy to the course's 90%.
+  const last = Number(res.stdout.match(/^Cost after iteration 9000: (\d\.\d+)$/m)?.[1]);
+  assert.ok(Math.abs(last - 0.218541) < 1e-3, `cost after iteration 9000: ${last}, published 0.218541`);
+  const accuracy = Number(res.stdout.match(/^Accuracy: ([\d.]+)% \(\d+\/400\)$/m)?.[1]);
+  assert.equal(Math.trunc(accuracy), 90, `accuracy ${accuracy}%`);
   assert.equal(res.stderr.trim(), '', 'nothing on stderr');
 }
 
