@@ -21,6 +21,7 @@ let shuffleRng = new Generator(1);
 let Xtrain: Tensor;
 let Ytrain: Tensor;
 let Xtest: Tensor;
+let Ytest: Tensor;
 let Xgrid: Tensor;
 let epoch = 0;
 let running = false;
@@ -38,6 +39,7 @@ function build(): void {
   Xtrain = new Tensor(train.X, [2, train.m]);
   Ytrain = new Tensor(train.Y, [1, train.m]);
   Xtest = new Tensor(test.X, [2, test.m]);
+  Ytest = new Tensor(test.Y, [1, test.m]);
   // The lattice's cell centers, top row first, so the heat map is drawn without flipping.
   const G = GRID * GRID;
   const lattice = new Float32Array(2 * G);
@@ -53,13 +55,27 @@ function build(): void {
   history = [];
 }
 
-/** One epoch with Sequential.fit: continuing calls keep the optimizer's state; the shared generator reshuffles every epoch. */
+/**
+ * One epoch with Sequential.fit: continuing calls keep the optimizer's state; the shared
+ * generator reshuffles every epoch. The curve point is what fit records in its History, as a
+ * Keras user reads it: `loss` (the epoch's mean over its batches) and `val_loss` on the test
+ * split, computed by fit in inference mode after the epoch.
+ */
 function trainEpoch(): void {
   if (!model || !config || !split) return;
   const m = split.train.m;
   const batchSize = config.batch === 0 ? m : Math.min(config.batch, m);
-  model.fit(Xtrain, Ytrain, { epochs: 1, batchSize, seed: shuffleRng, printEvery: 1_000_000 });
+  const { history: h } = model.fit(Xtrain, Ytrain, {
+    epochs: 1,
+    batchSize,
+    seed: shuffleRng,
+    printEvery: 1_000_000,
+    validationData: [Xtest, Ytest],
+  });
   epoch++;
+  const train = h.loss?.at(-1);
+  const test = h.val_loss?.at(-1);
+  if (train !== undefined && test !== undefined) history.push({ epoch, train, test });
 }
 
 const predict = (X: Tensor): Float32Array => model!.predictProba(X).data as Float32Array;
@@ -79,6 +95,7 @@ function snapshot(loaded = false): void {
   if (!model) return;
   const grid = Float32Array.from(predict(Xgrid));
   const e = evaluate();
+  // Only the untrained model (epoch 0) and a loaded one have no History record yet.
   if (history.at(-1)?.epoch !== epoch) history.push({ epoch, train: e.trainCost, test: e.testCost });
   post({ type: 'snapshot', epoch, running, grid, history, ...e, ...(loaded ? { loaded } : {}) }, [grid.buffer]);
   history = [];
@@ -91,13 +108,8 @@ function loop(): void {
   try {
     const start = performance.now();
     let slice = 0;
-    // Record the curve a few times per slice, so it is smooth even when a slice does many epochs.
     do {
       trainEpoch();
-      if (epoch % 5 === 0) {
-        const e = evaluate();
-        history.push({ epoch, train: e.trainCost, test: e.testCost });
-      }
       slice++;
     } while (performance.now() - start < 20 && slice < MAX_EPOCHS_PER_SLICE);
     if (performance.now() - lastPost > 33) snapshot();
