@@ -168,8 +168,31 @@ export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0)
   return record('gather', [x], new Tensor(out, shape), { axis: ax, indices: idx });
 }
 
+/**
+ * A copy in another dtype. Floats become int32 by truncation toward zero, as numpy's astype;
+ * a NaN, an infinity or a value outside int32's range is refused by name, where a typed
+ * array's conversion would wrap it silently (3e9 would become -1294967296).
+ */
 export function cast(x: Tensor, dtype: DType): Tensor {
   assertTensor(x, 'cast');
   checkDType(dtype, 'cast');
-  return dtype === x.dtype ? x : record('cast', [x], castData(x, dtype));
+  if (dtype === x.dtype) return x;
+  if (dtype === 'int32') checkInt32Range(x.data);
+  return record('cast', [x], castData(x, dtype));
+}
+
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
+function checkInt32Range(data: ArrayLike<number>): void {
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    // Truncation keeps (INT32_MIN - 1, INT32_MAX + 1) exclusive in range.
+    if (!(v > INT32_MIN - 1 && v < INT32_MAX + 1)) {
+      throw new ValueError(
+        `cast: element ${i} is ${v}, which int32 cannot hold (it holds integers from ${INT32_MIN} to ${INT32_MAX}); ` +
+          'clip or round it first, or keep a float dtype',
+      );
+    }
+  }
 }
