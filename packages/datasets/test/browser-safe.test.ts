@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 const src = resolve(dirname(fileURLToPath(import.meta.url)), '../src');
 const NODE_BUILTINS = /^(node:|fs$|path$|zlib$|stream$|os$|child_process$|url$|util$|buffer$)/;
 // Packages allowed in the browser path, by the exact specifier used.
-const BROWSER_PACKAGES = new Set(['@neurite/tensor', 'papaparse', 'fast-png', 'jpeg-js']);
+const BROWSER_PACKAGES = new Set(['@neurite/tensor', 'papaparse', 'fast-png', 'jpeg-js', 'mnist']);
 
 /** Every import specifier reachable from a source file through relative imports. */
 function graph(file: string, seen = new Map<string, string[]>()): Map<string, string[]> {
