@@ -106,7 +106,11 @@ export class Conv2D extends Layer<Conv2DCache> {
   }
 
   override build(inputShape: LayerShape): void {
-    checkImageInput(this.describe(), inputShape, inputShape.length === 2 ? '; the course layout (n, m) holds no images' : '');
+    checkImageInput(
+      this.describe(),
+      inputShape,
+      inputShape.length === 2 ? '; the course layout (n, m) holds no images (start with Unflatten([n_H, n_W, n_C]) to take columns)' : '',
+    );
     const [f_h, f_w] = this.kernelSize;
     this.#W = this.addWeight('W', [f_h, f_w, inputShape[3] as number, this.filters], this.kernelInitializer, { regularized: true });
     if (this.useBias) this.#b = this.addWeight('b', [1, 1, 1, this.filters], this.biasInitializer);

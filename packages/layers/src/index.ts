@@ -127,5 +127,6 @@ export {
 } from './serialization.ts';
 export { formatLayerShape, type LayerShape } from './shapes.ts';
 export { type CompileOptions, runStep } from './training.ts';
+export { Unflatten, type UnflattenOptions } from './unflatten.ts';
 export { Weight, type WeightOptions } from './weight.ts';
 export type { NamedWeight } from './weight-names.ts';

@@ -8,6 +8,7 @@ import { Flatten } from './flatten.ts';
 import type { Layer, LayerConfig } from './layer.ts';
 import { nameClass, registeredName } from './names.ts';
 import { AveragePool2D, GlobalAveragePooling2D, MaxPool2D } from './pooling.ts';
+import { Unflatten } from './unflatten.ts';
 
 /**
  * A layer class as the registry keeps it: its constructor takes the config (or it has a
@@ -20,6 +21,7 @@ const BUILT_IN: readonly LayerClass[] = [
   Dropout,
   Activation,
   Flatten,
+  Unflatten,
   BatchNormalization,
   Conv2D,
   MaxPool2D,

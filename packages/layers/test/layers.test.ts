@@ -17,6 +17,7 @@ import {
   MaxPool2D,
   Sequential,
   toBytes,
+  Unflatten,
 } from '../src/index.ts';
 
 /**
@@ -129,6 +130,7 @@ describe('each layer alone matches central differences (float64)', () => {
     checkLayer(build(new GlobalAveragePooling2D({ keepDims: true }), [...image]), input([3, 5, 6, 2], 7), 3, true);
   });
   it('Flatten', () => checkLayer(build(new Flatten(), [...image]), input([3, 5, 6, 2], 8), 3, true));
+  it('Unflatten', () => checkLayer(build(new Unflatten([5, 6, 2]), [60, null]), input([60, 3], 9), 3, true));
   for (const training of [true, false]) {
     it(`BatchNormalization in ${training ? 'training' : 'inference'} mode, columns and images`, () => {
       const columns = build(new BatchNormalization(), [4, null]);
@@ -340,5 +342,47 @@ describe('a small CNN in one Sequential', () => {
     expect(() => new Conv2D(2, 0)).toThrow(/kernelSize must be a positive integer/);
     expect(() => new Conv2D(2, 3, { padding: 'full' as never })).toThrow(/padding must be 'valid', 'same'/);
     expect(() => new BatchNormalization({ momentum: 1 })).toThrow(/momentum must be in \[0, 1\)/);
+  });
+});
+
+describe('Unflatten', () => {
+  it("reads each column in C order (row, column, channel) and is Flatten's inverse", () => {
+    // X[(r·W + c)·C + ch, j] = 1000·j + 100·r + 10·c + ch: every value says where it belongs.
+    const [H, W, C, m] = [2, 3, 2, 4];
+    const X = tensor(
+      Array.from({ length: H * W * C }, (_, p) =>
+        Array.from({ length: m }, (_, j) => 1000 * j + 100 * Math.floor(p / (W * C)) + 10 * (Math.floor(p / C) % W) + (p % C)),
+      ),
+      'float64',
+    );
+    const ctx = { training: false, reuse: false, rng: new Generator(1) };
+    const images = (build(new Unflatten([H, W, C]), [H * W * C, null]).forward(X, ctx) as { A: Tensor }).A;
+    expect(images.shape).toEqual([m, H, W, C]);
+    for (let i = 0; i < images.size; i++) {
+      const [j, r, c, ch] = [Math.floor(i / (H * W * C)), Math.floor(i / (W * C)) % H, Math.floor(i / C) % W, i % C];
+      expect(images.data[i]).toBe(1000 * j + 100 * r + 10 * c + ch);
+    }
+    const back = (build(new Flatten(), [null, H, W, C]).forward(images, ctx) as { A: Tensor }).A;
+    expect(Array.from(back.data)).toEqual(Array.from(X.data));
+  });
+
+  it('lets a conv model take columns, saves and loads, and names wrong shapes', () => {
+    const model = new Sequential({ inputUnits: 36, dtype: 'float64', seed: 3 })
+      .add(new Unflatten([6, 6, 1]))
+      .add(new Conv2D(2, 3, { activation: 'relu' }))
+      .add(new Flatten())
+      .add(new Dense(1, { activation: 'sigmoid' }));
+    const X = new Generator(4).rand([36, 8], 'float64');
+    const Y = tensor([[0, 1, 0, 1, 1, 0, 0, 1]], 'float64');
+    model.fit(X, Y, { iterations: 3, learningRate: 0.1 });
+    expect(model.summary()).toMatch(/Unflatten \(6x6x1\)\s+\(m, 6, 6, 1\)\s+0\n/);
+    const copy = fromBytes(toBytes(model));
+    expect(copy.layers[0].getConfig()).toEqual({ targetShape: [6, 6, 1] });
+    expect(Array.from(copy.predictProba(X).data)).toEqual(Array.from(model.predictProba(X).data));
+    expect(() => new Sequential({ inputUnits: 35 }).add(new Unflatten([6, 6, 1])).build()).toThrow(
+      /Unflatten \(6x6x1\): the input must be columns \(36, m\), one example of 6x6x1 = 36 values per column, received \(35, m\)/,
+    );
+    expect(() => new Unflatten([6, 0])).toThrow(/targetShape\[1\]/);
+    expect(() => new Unflatten([6, 6], { shape: 1 } as never)).toThrow(/unknown key 'shape'/);
   });
 });
