@@ -70,7 +70,7 @@ describe.each(BACKENDS)('a user-written layer (%s backend)', (backend) => {
       const history = net.fit(X, Y, { iterations: 60, optimizer: new Adam(0.05), printEvery: 59 });
       expect(history.costs[1]).toBeLessThan(history.costs[0] * 0.8);
       expect(net.params()[`${prefix}.gamma`].data.some((v) => v !== 1)).toBe(true);
-      const dir = join(root, kind.name);
+      const dir = join(root, `${kind.name}-${backend}`);
       await saveModel(net, dir);
       const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
       expect(json.layers[1]).toEqual({ type: `my-package>${kind.name}`, center: true });

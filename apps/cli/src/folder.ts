@@ -1,42 +1,68 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
-import { FileError } from './errors.ts';
+import { resolve } from 'node:path';
+import { FolderError } from '@neurite/layers';
+import { checkSaveTarget, type SaveTarget } from '@neurite/layers/node';
+import { readInputText } from '@neurite/tensor/node';
+import { FileError, UsageError } from './errors.ts';
+
+/** The CLI's own file in a model folder, beside model.json: how to read inputs and where training stands. */
+export const CLI_FILE = 'neurite-cli.json';
 
 /**
- * Writes a model folder so that it is either the old one or the complete new one, never a
- * mix: everything goes into a sibling temporary folder, which then replaces the target by
- * rename. A failure or Ctrl-C while writing leaves only the temporary folder, which is removed.
+ * Where a model is saved, checked before any training: the layers' save (saveModelSync, an
+ * atomic swap that survives kill -9) refuses a file, a link, or a folder holding anything but
+ * a Neurite model, and a model is replaced only when `overwrite` says so. Returns a description
+ * of the model the save will replace, or null when there is none.
  */
-export async function writeFolderAtomically(dir: string, write: (tmp: string) => Promise<void> | void): Promise<void> {
-  const target = resolve(dir);
-  checkReplaceable(target);
-  const parent = dirname(target);
-  const tmp = join(parent, `.${basename(target)}.partial-${process.pid}`);
-  const old = join(parent, `.${basename(target)}.old-${process.pid}`);
+export function checkOut(dir: string, flag: string, overwrite: boolean): string | null {
+  let there: SaveTarget;
   try {
-    mkdirSync(parent, { recursive: true });
-    rmSync(tmp, { recursive: true, force: true });
-    mkdirSync(tmp);
-    await write(tmp);
-    // A folder cannot be renamed over a non-empty one: move the old aside first, then drop it.
-    if (existsSync(target)) renameSync(target, old);
-    renameSync(tmp, target);
-    rmSync(old, { recursive: true, force: true });
+    there = checkSaveTarget(dir, { overwrite: true, files: { [CLI_FILE]: '' } });
   } catch (error) {
-    rmSync(tmp, { recursive: true, force: true });
-    if (!existsSync(target) && existsSync(old)) renameSync(old, target);
-    if (error instanceof FileError) throw error;
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new FileError(dir, `cannot write model folder '${dir}': ${reason}`);
+    if (error instanceof FolderError) throw new FileError(dir, `${flag}: ${error.message.replace(/^saveModel: /, '')}`);
+    throw error;
+  }
+  if (there.kind !== 'model') return null;
+  const what = describeSaved(dir, there.json);
+  if (!overwrite) {
+    throw new UsageError(`${flag}: '${dir}' already holds a model (${what})`, 'give --overwrite to replace it, or choose another folder');
+  }
+  return what;
+}
+
+/** "deep [12288, 20, 7, 5, 1], 2500 iterations on cats:..., saved 2025-01-01T00:00:00.000Z": from the folder's files. */
+function describeSaved(dir: string, json: Record<string, unknown>): string {
+  const layers = Array.isArray(json.layers) ? json.layers.length : 0;
+  const savedAt = (json.training as { savedAt?: unknown } | undefined)?.savedAt;
+  const saved = typeof savedAt === 'string' ? `, saved ${savedAt}` : '';
+  const cli = readCliMetaLoosely(dir);
+  if (!cli) return `${layers} layers${saved}`;
+  const s = cli.settings as { model?: unknown; unit?: unknown } | undefined;
+  const unit = s?.unit === 'epoch' ? 'epochs' : 'iterations';
+  return `${typeof s?.model === 'string' ? `${s.model} model` : `${layers} layers`}, ${cli.done} ${unit} on ${cli.data}${saved}`;
+}
+
+function readCliMetaLoosely(dir: string): { settings?: unknown; done?: unknown; data?: unknown } | null {
+  try {
+    // Only for the message: checkSaveTarget has made sure the folder holds only regular files.
+    const raw = JSON.parse(readInputText(resolve(dir, CLI_FILE), { fn: 'neurite', expected: 'neurite-cli.json', maxBytes: 1 << 26 }));
+    return typeof raw === 'object' && raw !== null && typeof raw.data === 'string' && Number.isInteger(raw.done) ? raw : null;
+  } catch {
+    return null;
   }
 }
 
-/** Replacing a folder is only safe when it is a model folder (or empty): never delete a user's other files. */
-export function checkReplaceable(target: string): void {
-  if (!existsSync(target)) return;
-  if (!statSync(target).isDirectory()) throw new FileError(target, `'${target}' exists and is not a folder; choose another --out`);
-  const entries = readdirSync(target);
-  if (entries.length > 0 && !entries.includes('model.json')) {
-    throw new FileError(target, `'${target}' is a non-empty folder that is not a Neurite model; choose another --out or empty it`);
+/**
+ * The folder an interrupted run without --out saves its checkpoint to: neurite-checkpoint, or
+ * neurite-checkpoint-2, -3, ... when an earlier run's checkpoint is there, which is never replaced.
+ */
+export function freeCheckpoint(base: string): string {
+  for (let i = 1; ; i++) {
+    const dir = i === 1 ? base : `${base}-${i}`;
+    try {
+      checkSaveTarget(dir, { overwrite: false, files: { [CLI_FILE]: '' } });
+      return dir;
+    } catch (error) {
+      if (!(error instanceof FolderError)) throw error;
+    }
   }
 }

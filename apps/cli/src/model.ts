@@ -1,18 +1,18 @@
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { oneHot } from '@neurite/datasets';
-import { Dense, Dropout, type InitializerConfig, type ModelJson, Sequential, toBytes } from '@neurite/layers';
-import { loadModel as loadModelFolder } from '@neurite/layers/node';
+import { Dense, Dropout, type InitializerConfig, type ModelJson, Sequential } from '@neurite/layers';
+import { loadModel as loadModelFolder, saveModelSync } from '@neurite/layers/node';
 import type { OptimizerName } from '@neurite/optimizers';
-import type { Tensor } from '@neurite/tensor';
+import { NeuriteError, type Tensor } from '@neurite/tensor';
+import { readInputText } from '@neurite/tensor/node';
 import type { InputSpec } from './data/load.ts';
 import { FileError } from './errors.ts';
-import { writeFolderAtomically } from './folder.ts';
+import { CLI_FILE } from './folder.ts';
 import { checkMeta } from './meta.ts';
 import type { Resolved } from './resolve.ts';
 
-/** The CLI's own file in a model folder, beside model.json: how to read inputs and where training stands. */
-export const CLI_FILE = 'neurite-cli.json';
+export { CLI_FILE };
 
 export interface History {
   iterations: number[];
@@ -89,14 +89,20 @@ export function targetsFor(model: Sequential, labels: Tensor): Tensor {
   return k === 1 ? (labels.dtype === model.dtype ? labels : labels.cast(model.dtype)) : oneHot(labels, k, model.dtype);
 }
 
-/** Saves model.json + weights.safetensors (with optimizer state) + the CLI's file, all or nothing. */
-export async function saveModelFolder(dir: string, model: Sequential, meta: CliMeta): Promise<void> {
-  const { modelJson, weights } = toBytes(model, { includeOptimizer: true });
-  await writeFolderAtomically(dir, (tmp) => {
-    writeFileSync(join(tmp, 'weights.safetensors'), weights);
-    writeFileSync(join(tmp, 'model.json'), `${JSON.stringify(modelJson, null, 2)}\n`);
-    writeFileSync(join(tmp, CLI_FILE), `${JSON.stringify(meta, null, 2)}\n`);
-  });
+/**
+ * Saves model.json + weights.safetensors (with optimizer state) + the CLI's file, all or
+ * nothing, through the layers' atomic save (fsynced, survives kill -9). `overwrite` replaces
+ * a model already there; checkOut has refused anything else before training.
+ */
+export function saveModelFolder(dir: string, model: Sequential, meta: CliMeta, overwrite: boolean): void {
+  try {
+    saveModelSync(model, dir, { includeOptimizer: true, overwrite, files: { [CLI_FILE]: `${JSON.stringify(meta, null, 2)}\n` } });
+  } catch (error) {
+    if (error instanceof NeuriteError)
+      throw new FileError(dir, `cannot write model folder '${dir}': ${error.message.replace(/^saveModel: /, '')}`);
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new FileError(dir, `cannot write model folder '${dir}': ${reason}`);
+  }
 }
 
 export interface LoadedModel {
@@ -105,30 +111,48 @@ export interface LoadedModel {
   json: ModelJson;
 }
 
-/** Loads a model folder; any problem is a FileError naming the folder or the file. */
+/** neurite-cli.json holds settings and the cost history: a few MB even for a long run. */
+const CLI_FILE_MAX_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Loads a model folder (putting back a model a crashed save left aside, as loadModel does);
+ * any problem is a FileError naming the folder or the file.
+ */
 export async function loadModelFolderChecked(dir: string, flag: string): Promise<LoadedModel> {
-  if (!existsSync(dir)) throw new FileError(dir, `${flag}: model folder '${dir}' does not exist`);
-  if (!statSync(dir).isDirectory())
-    throw new FileError(dir, `${flag}: '${dir}' is not a folder; a model is a folder with model.json and weights.safetensors`);
-  const jsonPath = join(dir, 'model.json');
-  if (!existsSync(jsonPath)) throw new FileError(jsonPath, `${flag}: '${dir}' is not a model folder: '${jsonPath}' is missing`);
   let model: Sequential;
   try {
     model = await loadModelFolder(dir);
   } catch (error) {
+    if (!existsSync(dir)) throw new FileError(dir, `${flag}: model folder '${dir}' does not exist`);
+    if (!statSync(dir).isDirectory())
+      throw new FileError(dir, `${flag}: '${dir}' is not a folder; a model is a folder with model.json and weights.safetensors`);
+    const jsonPath = join(dir, 'model.json');
+    if (!existsSync(jsonPath)) throw new FileError(jsonPath, `${flag}: '${dir}' is not a model folder: '${jsonPath}' is missing`);
     throw new FileError(dir, `${flag}: cannot load model '${dir}': ${(error as Error).message}`);
   }
-  const json = JSON.parse(readFileSync(jsonPath, 'utf8')) as ModelJson;
+  const read = (path: string, expected: string) =>
+    readInputText(path, { fn: flag, expected, maxBytes: CLI_FILE_MAX_BYTES, error: FileErrorOf(path) });
+  const json = JSON.parse(read(join(dir, 'model.json'), 'a model.json file')) as ModelJson;
   const metaPath = join(dir, CLI_FILE);
   let meta: CliMeta | null = null;
   if (existsSync(metaPath)) {
+    const text = read(metaPath, `the CLI's ${CLI_FILE}`);
     try {
-      meta = checkMeta(JSON.parse(readFileSync(metaPath, 'utf8')));
+      meta = checkMeta(JSON.parse(text));
     } catch (error) {
       throw new FileError(metaPath, `${flag}: '${metaPath}' is corrupt: ${(error as Error).message}`);
     }
   }
   return { model, meta, json };
+}
+
+/** FileError as the one-argument error class readInputText takes. */
+function FileErrorOf(path: string): new (message: string) => Error {
+  return class extends FileError {
+    constructor(message: string) {
+      super(path, message);
+    }
+  };
 }
 
 /** For models saved outside the CLI: guess inputs from the size (12288 = the course's 64x64 RGB). */

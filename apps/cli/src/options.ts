@@ -35,6 +35,7 @@ export interface TrainSettings {
   dtype: (typeof DTYPES)[number];
   seed?: number;
   out?: string;
+  overwrite: boolean;
   printEvery?: number;
   json: boolean;
   plot?: string;
@@ -164,6 +165,12 @@ export const SETTINGS: SettingSpec[] = [
     parse: text('a folder path'),
   },
   {
+    key: 'overwrite',
+    flags: '--overwrite',
+    help: 'replace the model already saved in --out (without it, an existing model there is an error)',
+    parse: boolean(),
+  },
+  {
     key: 'printEvery',
     flags: '--print-every <n>',
     help: "print the cost every n iterations (default: the course's, 100 or 1000)",
@@ -180,18 +187,21 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'quiet', flags: '-q, --quiet', help: 'no progress bar or cost lines, only the result', parse: boolean() },
 ];
 
-export const DEFAULTS: Pick<TrainSettings, 'data' | 'testSplit' | 'optimizer' | 'l2' | 'dropout' | 'backend' | 'dtype' | 'json' | 'quiet'> =
-  {
-    data: 'planar',
-    testSplit: 0,
-    optimizer: 'gd',
-    l2: 0,
-    dropout: 0,
-    backend: 'auto',
-    dtype: 'float64',
-    json: false,
-    quiet: false,
-  };
+export const DEFAULTS: Pick<
+  TrainSettings,
+  'data' | 'testSplit' | 'optimizer' | 'l2' | 'dropout' | 'backend' | 'dtype' | 'json' | 'quiet' | 'overwrite'
+> = {
+  data: 'planar',
+  testSplit: 0,
+  optimizer: 'gd',
+  l2: 0,
+  dropout: 0,
+  backend: 'auto',
+  dtype: 'float64',
+  json: false,
+  quiet: false,
+  overwrite: false,
+};
 
 /** The long flag of a setting, for messages: `lr` -> `--lr`, `batchSize` -> `--batch-size`. */
 export function flagOf(key: string): string {

@@ -71,7 +71,7 @@ const cases: [string, string[], number, RegExp][] = [
     'an --out folder holding other files',
     ['train', '--iterations', '5', '--out', at('user-files')],
     1,
-    /user-files' is a non-empty folder that is not a Neurite model/,
+    /--out: '.*user-files' is not a Neurite model folder \(it holds notes\.txt\)/,
   ],
 ];
 

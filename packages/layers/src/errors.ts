@@ -20,3 +20,11 @@ export class ModelFormatError extends NeuriteError {
 export class ModelError extends NeuriteError {
   override name = 'ModelError';
 }
+
+/**
+ * A folder a save will not write into: a file or a link where the folder should be, a folder
+ * holding files Neurite did not write, or a model that would be replaced without `overwrite`.
+ */
+export class FolderError extends NeuriteError {
+  override name = 'FolderError';
+}

@@ -57,7 +57,7 @@ export { type CsvLoggerOptions, csvLogger } from './csv-logger.ts';
 export { Dense, type DenseCache, type DenseOptions } from './dense.ts';
 export { Dropout, type DropoutCache } from './dropout.ts';
 export { type EarlyStoppingOptions, earlyStopping } from './early-stopping.ts';
-export { ModelError, ModelFormatError, TrainingError } from './errors.ts';
+export { FolderError, ModelError, ModelFormatError, TrainingError } from './errors.ts';
 export type { EvaluateOptions, EvaluateResult, FitOptions } from './fit.ts';
 export { Flatten, type FlattenCache } from './flatten.ts';
 export {

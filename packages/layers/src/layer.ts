@@ -221,7 +221,9 @@ export abstract class Layer<Cache = unknown> {
     if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d <= 0)) {
       throw new ShapeError(`${this.describe()}.addWeight('${name}'): shape must be positive integers, received ${JSON.stringify(shape)}`);
     }
-    const value = getInitializer(initializer, `${this.describe()}.addWeight('${name}')`).init(shape, ctx.rng, ctx.dtype);
+    const init = getInitializer(initializer, `${this.describe()}.addWeight('${name}')`);
+    if (budget) budget.take(this.describe(), name, shape, ctx.dtype);
+    const value = init.init(shape, ctx.rng, ctx.dtype);
     const weight = new Weight(name, value, options, this.describe());
     this.#weights.push(weight);
     return weight;
@@ -248,6 +250,28 @@ export abstract class Layer<Cache = unknown> {
 
   #notBuilt(): never {
     throw new ModelError(`${this.describe()}: the layer is not built; add it to a model with an input shape, or call ensureBuilt()`);
+  }
+}
+
+/**
+ * While a saved model is rebuilt, the weights its layers declare must fit in what the weights
+ * file really holds: a model.json declaring a (10000, 20000) W beside a 1 KiB file is refused
+ * before the initializer would allocate 1.5 GiB, whatever the layer (built-in or a user's).
+ */
+export interface WeightBudget {
+  take(layer: string, weight: string, shape: readonly number[], dtype: FloatDType): void;
+}
+
+let budget: WeightBudget | null = null;
+
+/** Runs `body` (a model's build) with every addWeight checked against `within`. */
+export function buildWithin<T>(within: WeightBudget, body: () => T): T {
+  const before = budget;
+  budget = within;
+  try {
+    return body();
+  } finally {
+    budget = before;
   }
 }
 

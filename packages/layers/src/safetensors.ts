@@ -86,16 +86,24 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors'): De
   const dataLength = bytes.length - dataStart;
   const tensors: Record<string, Tensor> = {};
   const metadata = (header.__metadata__ ?? {}) as Record<string, string>;
-  const spans: [number, number, string][] = [];
+  // Every entry is checked, overlaps included, before anything is allocated: tensors sharing
+  // one span would otherwise make a small file allocate its size many times over.
+  const entries: { name: string; kind: FloatDType; shape: number[]; begin: number; end: number }[] = [];
   for (const [name, entry] of Object.entries(header)) {
     if (name === '__metadata__') continue;
     const { dtype, shape, data_offsets: offsets } = (entry ?? {}) as { dtype?: string; shape?: number[]; data_offsets?: number[] };
     const kind = dtype === 'F32' ? 'float32' : dtype === 'F64' ? 'float64' : null;
     if (!kind) throw new ModelFormatError(`${source}: tensor '${name}' has dtype ${JSON.stringify(dtype)}; expected "F32" or "F64"`);
-    if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
+    if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
       throw new ModelFormatError(`${source}: tensor '${name}' has an invalid shape ${JSON.stringify(shape)}`);
     }
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(Number.isInteger) || offsets[0] > offsets[1]) {
+    if (
+      !Array.isArray(offsets) ||
+      offsets.length !== 2 ||
+      !offsets.every(Number.isSafeInteger) ||
+      offsets[0] < 0 ||
+      offsets[0] > offsets[1]
+    ) {
       throw new ModelFormatError(`${source}: tensor '${name}' has invalid data_offsets ${JSON.stringify(offsets)}`);
     }
     const width = DTYPES[kind].bytes;
@@ -110,19 +118,24 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors'): De
         `${source}: tensor '${name}' ends at byte ${offsets[1]} of the data, which has only ${dataLength}: the file is truncated`,
       );
     }
-    spans.push([offsets[0], offsets[1], name]);
+    entries.push({ name, kind, shape, begin: offsets[0], end: offsets[1] });
+  }
+  const spans = [...entries].sort((a, b) => a.begin - b.begin);
+  for (let i = 1; i < spans.length; i++) {
+    if (spans[i].begin < spans[i - 1].end)
+      throw new ModelFormatError(`${source}: tensors '${spans[i - 1].name}' and '${spans[i].name}' overlap`);
+  }
+  for (const { name, kind, shape, begin, end } of entries) {
+    const width = DTYPES[kind].bytes;
+    const size = (end - begin) / width;
     const data = kind === 'float64' ? new Float64Array(size) : new Float32Array(size);
-    const raw = bytes.subarray(dataStart + offsets[0], dataStart + offsets[1]);
+    const raw = bytes.subarray(dataStart + begin, dataStart + end);
     if (LITTLE_ENDIAN) new Uint8Array(data.buffer).set(raw);
     else {
       const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
       for (let i = 0; i < size; i++) data[i] = width === 8 ? dv.getFloat64(i * 8, true) : dv.getFloat32(i * 4, true);
     }
     tensors[name] = new Tensor(data, shape);
-  }
-  spans.sort((a, b) => a[0] - b[0]);
-  for (let i = 1; i < spans.length; i++) {
-    if (spans[i][0] < spans[i - 1][1]) throw new ModelFormatError(`${source}: tensors '${spans[i - 1][2]}' and '${spans[i][2]}' overlap`);
   }
   return { tensors, metadata };
 }

@@ -1,8 +1,8 @@
 import { getLoss, type LossName } from '@neurite/losses';
 import { type OptimizerConfig, optimizerFromConfig } from '@neurite/optimizers';
-import { formatShape, type Tensor } from '@neurite/tensor';
+import { formatBytes, formatShape, type Tensor } from '@neurite/tensor';
 import { ModelFormatError } from './errors.ts';
-import type { Layer, LayerConfig } from './layer.ts';
+import { buildWithin, type Layer, type LayerConfig, type WeightBudget } from './layer.ts';
 import { getLayerClass, layerTypeOf, registeredLayers } from './registry.ts';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.ts';
 import { Sequential } from './sequential.ts';
@@ -145,9 +145,13 @@ export function fromBytes(artifacts: ModelArtifacts, source = WEIGHTS_FILE): Seq
   const { tensors } = decodeSafetensors(artifacts.weights, source);
   let model: Sequential;
   try {
-    // Build to learn the expected shapes, then replace every weight with the stored one.
-    model = new Sequential({ inputShape, dtype: json.dtype, layers, ...(json.name ? { name: json.name } : {}) }).build();
+    // Build to learn the expected shapes, then replace every weight with the stored one. The
+    // initial weights drawn meanwhile may take no more memory than the stored ones really do.
+    model = buildWithin(storedBudget(tensors, source), () =>
+      new Sequential({ inputShape, dtype: json.dtype, layers, ...(json.name ? { name: json.name } : {}) }).build(),
+    );
   } catch (error) {
+    if (error instanceof ModelFormatError) throw error;
     fail(`the layers do not fit together: ${(error as Error).message}`);
   }
   const named = model.namedWeights();
@@ -180,6 +184,26 @@ export function fromBytes(artifacts: ModelArtifacts, source = WEIGHTS_FILE): Seq
     model.compile({ loss, ...(optimizer ? { optimizer } : {}), l2: json.training.l2 ?? 0 });
   }
   return model;
+}
+
+/**
+ * The values the file's tensors hold, which the weights that model.json's layers declare must
+ * fit in (counted in values, not bytes, so that a dtype mismatch gets its own message below).
+ */
+function storedBudget(tensors: Record<string, Tensor>, source: string): WeightBudget {
+  const stored = Object.values(tensors).reduce((n, t) => n + t.size, 0);
+  let left = stored;
+  return {
+    take(layer, weight, shape, dtype) {
+      const need = shape.reduce((p, d) => p * d, 1);
+      if (need > left) {
+        throw new ModelFormatError(
+          `${source}: model.json's ${layer} declares a weight '${weight}' of shape ${formatShape(shape)} (${need} values, ${formatBytes(need * (dtype === 'float64' ? 8 : 4))} as ${dtype}), but the file's tensors hold ${stored} values in all: model.json does not match its weights file`,
+        );
+      }
+      left -= need;
+    },
+  };
 }
 
 /** model.json as text, and back, with a clear error for bad JSON. */

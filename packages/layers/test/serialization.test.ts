@@ -105,9 +105,10 @@ describe('model files', () => {
     expect(json.optimizer.config.name).toBe('adam');
     const loaded = await loadModel(dir);
     expect(Array.from(loaded.predictProba(X).data)).toEqual(Array.from(model.predictProba(X).data));
-    // Overwriting an existing model folder works and leaves no temporary folders.
-    await saveModel(model, dir);
-    expect(readdirSync(root).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    // Replacing it must be asked for; then it works and leaves no temporary folders.
+    await expect(saveModel(model, dir)).rejects.toThrow(/already holds a model .*overwrite: true/);
+    await saveModel(model, dir, { overwrite: true });
+    expect(readdirSync(root).filter((f) => f.includes('.neurite-'))).toEqual([]);
   });
 
   it('a failed save leaves neither a half-written folder nor a temporary one', () => {
@@ -116,7 +117,7 @@ describe('model files', () => {
     const { model } = trained();
     expect(() => saveModelSync(model, join(blocker, 'model'))).toThrow();
     expect(existsSync(join(blocker, 'model'))).toBe(false);
-    expect(readdirSync(root).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    expect(readdirSync(root).filter((f) => f.includes('.neurite-'))).toEqual([]);
   });
 
   describe('loading names what is wrong', () => {

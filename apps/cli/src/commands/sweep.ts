@@ -25,7 +25,7 @@ export function registerSweep(program: Command): void {
     .command('sweep')
     .description('train one model per combination of settings and compare final cost and train/test accuracy')
     .option('-c, --config <file>', 'read settings from a .json or .yaml file (lists sweep; flags override it)');
-  addSettings(command, { keys: SETTINGS.map((s) => s.key).filter((k) => k !== 'resume' && k !== 'out'), sweep: true });
+  addSettings(command, { keys: SETTINGS.map((s) => s.key).filter((k) => k !== 'resume' && k !== 'out' && k !== 'overwrite'), sweep: true });
   command.addHelpText('after', EXAMPLES).action(async (_options: unknown, cmd: Command) => sweepCommand(cmd));
 }
 

@@ -4,7 +4,7 @@ import { chooseBackend } from '../backends.ts';
 import { readConfig } from '../config.ts';
 import { loadData } from '../data/load.ts';
 import { InterruptedError, UsageError } from '../errors.ts';
-import { checkReplaceable } from '../folder.ts';
+import { checkOut, freeCheckpoint } from '../folder.ts';
 import { trainLoop } from '../loop.ts';
 import { classificationMetrics, predictClasses } from '../metrics.ts';
 import { buildModel, type CliMeta, type History, type LoadedModel, loadModelFolderChecked, saveModelFolder, targetsFor } from '../model.ts';
@@ -36,7 +36,18 @@ export function registerTrain(program: Command): void {
 }
 
 /** Settings a resumed run may change: how long, and where and how it reports. */
-const RESUME_MAY_CHANGE: SettingKey[] = ['iterations', 'epochs', 'printEvery', 'out', 'plot', 'json', 'quiet', 'backend', 'resume'];
+const RESUME_MAY_CHANGE: SettingKey[] = [
+  'iterations',
+  'epochs',
+  'printEvery',
+  'out',
+  'overwrite',
+  'plot',
+  'json',
+  'quiet',
+  'backend',
+  'resume',
+];
 
 async function trainCommand(cmd: Command): Promise<void> {
   const flags = givenSettings(cmd);
@@ -61,8 +72,12 @@ async function trainCommand(cmd: Command): Promise<void> {
   } else {
     s = resolveSettings(given);
   }
-  // Refuse a bad --out before training rather than after it.
-  if (s.out) checkReplaceable(resolvePath(s.out));
+  // Refuse a bad --out before training rather than after it. Saving back into the folder a
+  // run resumed from replaces that checkpoint, which is what resuming asks for.
+  if (s.overwrite && !s.out) throw new UsageError('--overwrite replaces the model saved in --out; give --out too');
+  const intoResumed = (dir: string) => given.resume !== undefined && resolvePath(dir) === resolvePath(given.resume);
+  const replaces = s.out ? checkOut(s.out, '--out', s.overwrite || intoResumed(s.out)) : null;
+  const overwriteOf = (dir: string) => intoResumed(dir) || (dir === s.out && s.overwrite);
   const backend = await chooseBackend(s.backend);
   const kind = chooseReporter(s);
   const data = await loadData({
@@ -153,8 +168,8 @@ async function trainCommand(cmd: Command): Promise<void> {
 
   if (s.plot) await writeCostPlot(s.plot, [{ name: modelName(s, nx, outputs), history: meta.history }], s.unit);
   if (result.interrupted) {
-    const dir = s.out ?? given.resume ?? DEFAULT_CHECKPOINT;
-    await saveModelFolder(dir, model, meta);
+    const dir = s.out ?? given.resume ?? freeCheckpoint(DEFAULT_CHECKPOINT);
+    saveModelFolder(dir, model, meta, overwriteOf(dir));
     reporter.note(
       `Interrupted at ${s.unit} ${result.done} of ${s.total}; checkpoint saved to ${dir} (weights, optimizer state, ${s.unit} count)`,
       {
@@ -185,7 +200,8 @@ async function trainCommand(cmd: Command): Promise<void> {
     ? classificationMetrics(predictClasses(model.predictProba(validation!.X)), data.validation.Y.data, data.classes.length)
     : undefined;
   const out = s.out ?? (resumed ? given.resume : undefined);
-  if (out) await saveModelFolder(out, model, meta);
+  if (out) saveModelFolder(out, model, meta, overwriteOf(out));
+  const replaced = out && !intoResumed(out) ? replaces : null;
   const speed = result.seconds > 0 ? (result.done - startedAt) / result.seconds : 0;
   if (kind === 'json') {
     emit({
@@ -198,6 +214,7 @@ async function trainCommand(cmd: Command): Promise<void> {
       seconds: round(result.seconds, 3),
       perSecond: round(speed, 1),
       ...(out ? { out } : {}),
+      ...(replaced ? { replaced } : {}),
       ...(s.plot ? { plot: s.plot } : {}),
     });
     return;
@@ -208,7 +225,7 @@ async function trainCommand(cmd: Command): Promise<void> {
   if (valMetrics) lines.push(line('Validation accuracy', valMetrics));
   if (testMetrics) lines.push(line('Test accuracy', testMetrics));
   lines.push(`Trained ${result.done - startedAt} ${s.unit}s in ${formatSeconds(result.seconds)} (${round(speed, 1)} ${s.unit}s/s)`);
-  if (out) lines.push(`Saved model to ${out}`);
+  if (out) lines.push(`Saved model to ${out}${replaced ? ` (replaced the model that was there: ${replaced})` : ''}`);
   if (s.plot) lines.push(`Wrote the loss${meta.history.accuracies?.length ? ' and accuracy' : ''} plot to ${s.plot}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
@@ -248,6 +265,7 @@ function resumeSettings(saved: Resolved, given: Partial<TrainSettings>): Resolve
     plot: given.plot,
     json: given.json ?? false,
     quiet: given.quiet ?? false,
+    overwrite: given.overwrite ?? false,
     backend: given.backend ?? saved.backend,
     resume: given.resume,
   };
