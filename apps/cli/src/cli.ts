@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerBench } from './commands/bench.ts';
 import { registerEvaluate } from './commands/evaluate.ts';
+import { registerExport } from './commands/export.ts';
 import { registerInfo } from './commands/info.ts';
 import { registerPredict } from './commands/predict.ts';
 import { registerSweep } from './commands/sweep.ts';
@@ -26,6 +27,7 @@ Examples:
   $ neurite train --data cats:train_catvnoncat.h5,test_catvnoncat.h5 --model deep --out cat-model
   $ neurite predict --model cat-model my_cat.jpg
   $ neurite sweep --hidden 1,2,3,4,5,20,50 --iterations 5000
+  $ neurite export --model cat-model --format onnx            for ONNX Runtime
   $ neurite info
 `,
     );
@@ -41,6 +43,7 @@ Examples:
   registerEvaluate(program);
   registerPredict(program);
   registerSweep(program);
+  registerExport(program);
   registerInfo(program);
   registerBench(program);
   return program;

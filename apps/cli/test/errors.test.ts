@@ -101,7 +101,7 @@ describe('a diverging run', () => {
 
 describe('help', () => {
   it('every command has --help with examples', async () => {
-    for (const command of ['train', 'evaluate', 'predict', 'sweep', 'info', 'bench']) {
+    for (const command of ['train', 'evaluate', 'predict', 'sweep', 'export', 'info', 'bench']) {
       const r = await neurite([command, '--help']);
       expect(r.code).toBe(0);
       expect(r.stdout).toContain(`Usage: neurite ${command}`);

@@ -10,6 +10,7 @@ const PACKAGES = [
   '@neurite/losses',
   '@neurite/optimizers',
   '@neurite/datasets',
+  '@neurite/onnx',
   '@neurite/backend-native',
   '@neurite/backend-wasm',
 ];
