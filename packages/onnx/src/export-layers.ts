@@ -9,6 +9,7 @@ import {
   type GlobalAveragePooling2D,
   type Layer,
   type MaxPool2D,
+  type Unflatten,
 } from '@neurite/layers';
 import type { Padding } from '@neurite/tensor';
 import { OnnxUnsupportedError } from './errors.ts';
@@ -138,6 +139,19 @@ function exportFlatten(ctx: ExportContext<Flatten>): OnnxValue {
   return { name: ctx.graph.node('Flatten', [nhwc], ctx.prefix, 'A', { axis: int(1) }), layout: 'rows' };
 }
 
+/** Flatten's inverse: each (n, m) column, in (row, column, channel) order, to an image; NCHW after. */
+function exportUnflatten(ctx: ExportContext<Unflatten>): OnnxValue {
+  const { graph: g, layer, prefix } = ctx;
+  const x = expect(ctx, 'rows', '');
+  if (layer.targetShape.length !== 3) {
+    throw new OnnxUnsupportedError(
+      `toOnnx: ${layer.describe()} (${prefix}) to a shape of rank ${layer.targetShape.length} has no ONNX export; images [n_H, n_W, n_C] do`,
+    );
+  }
+  const nhwc = g.node('Reshape', [x, g.int64s(`${prefix}/shape`, [-1, ...layer.targetShape])], prefix, 'nhwc');
+  return { name: g.node('Transpose', [nhwc], prefix, 'A', { perm: ints([0, 3, 1, 2]) }), layout: 'nchw' };
+}
+
 /** Inference mode: the moving statistics, A = γ·(x − μ)/√(σ² + ε) + β over axis 1 (features or channels). */
 function exportBatchNormalization(ctx: ExportContext<BatchNormalization>): OnnxValue {
   const { graph: g, layer, prefix } = ctx;
@@ -173,6 +187,7 @@ const exporters = new Map<string, LayerExporter>([
   ['AveragePool2D', exportPool('AveragePool') as LayerExporter],
   ['GlobalAveragePooling2D', exportGlobalAveragePooling2D as LayerExporter],
   ['Flatten', exportFlatten as LayerExporter],
+  ['Unflatten', exportUnflatten as LayerExporter],
   ['BatchNormalization', exportBatchNormalization as LayerExporter],
   ['Dropout', exportDropout as LayerExporter],
   ['Activation', exportActivation as LayerExporter],

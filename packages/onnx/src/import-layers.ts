@@ -229,22 +229,55 @@ const flatten: Handler = (w, node, index) => {
   flattenImages(w, node, index);
 };
 
-/** Reshape to (batch, features): a Flatten. Any other reshape has no Neurite layer. */
+/**
+ * Reshape to (batch, features): a Flatten; from rows to (batch, H, W, C) or, when the orders
+ * agree (one channel, or one pixel), (batch, C, H, W): an Unflatten. Any other reshape has no
+ * Neurite layer.
+ */
 const reshape: Handler = (w, node, index) => {
   w.expectData(index, node);
   const shape = Array.from(w.constant(index, node.input?.[1], 'target shape', 'int').data);
   const features = w.cursor.dims.reduce((p, d) => p * d, 1);
   const images = w.cursor.layout === 'nchw' || w.cursor.layout === 'nhwc';
+  const batch = shape[0] === -1 || shape[0] === 0 || shape[0] >= 1;
+  if (
+    shape.length === 4 &&
+    batch &&
+    w.cursor.layout === 'rows' &&
+    shape.slice(1).every((d) => d >= 1) &&
+    shape[1] * shape[2] * shape[3] === features
+  ) {
+    if (w.cursor.perm) w.unsupported(index, 'a Reshape to images right after flattening images has no Neurite layer');
+    return unflatten(w, node, index, shape.slice(1) as [number, number, number]);
+  }
   const ok = shape.length === 2 && (shape[1] === features || (shape[1] === -1 && shape[0] !== -1));
   if (!ok || w.cursor.layout === 'cols') {
     w.unsupported(
       index,
-      `a Reshape to [${shape.join(', ')}] has no Neurite layer; only flattening each example to [batch, ${features}] is supported`,
+      `a Reshape to [${shape.join(', ')}] has no Neurite layer; only flattening each example to [batch, ${features}] (and rows to images) is supported`,
     );
   }
   if (!images) return w.advance(node, {});
   flattenImages(w, node, index);
 };
+
+/** Rows to images. The file reads each row as (H, W, C) (NHWC, Neurite's order) unless the next node makes it NCHW. */
+function unflatten(w: Walker, node: OnnxNode, index: number, [a, b, c]: [number, number, number]): void {
+  const readers = (w.graph.consumers.get(node.output?.[0] ?? '') ?? []).map((i) => w.graph.nodes[i]);
+  const toNchw = readers.length === 1 && readers[0].opType === 'Transpose' && (intsAttr(readers[0], 'perm') ?? []).join(',') === '0,3,1,2';
+  if (toNchw) {
+    w.advance(node, { layout: 'nhwc', dims: [a, b, c], perm: null }, { node: w.label(index), type: 'Unflatten', shape: [a, b, c] });
+    return;
+  }
+  // (batch, C, H, W) straight from rows: each row in (channel, row, column) order, which is Neurite's only for C = 1 or H = W = 1.
+  if (a !== 1 && b * c !== 1) {
+    w.unsupported(
+      index,
+      `a Reshape of rows to NCHW (batch, ${a}, ${b}, ${c}) reads each row channel-first; Neurite's Unflatten reads (row, column, channel), so only one channel (or one pixel) imports`,
+    );
+  }
+  w.advance(node, { layout: 'nchw', dims: [b, c, a], perm: null }, { node: w.label(index), type: 'Unflatten', shape: [b, c, a] });
+}
 
 const transpose: Handler = (w, node, index) => {
   w.expectData(index, node);

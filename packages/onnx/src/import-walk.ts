@@ -42,6 +42,7 @@ export type Spec = { node: string } & (
   | { type: 'MaxPool2D' | 'AveragePool2D'; pool: [number, number]; strides: [number, number]; padding: Padding; countIncludePad: boolean }
   | { type: 'GlobalAveragePooling2D'; keepDims: boolean }
   | { type: 'Flatten' }
+  | { type: 'Unflatten'; shape: [number, number, number] }
   | {
       type: 'BatchNormalization';
       epsilon: number;

@@ -11,6 +11,7 @@ import {
   type LayerShape,
   MaxPool2D,
   Sequential,
+  Unflatten,
 } from '@neurite/layers';
 import { checkOptions, type FloatDType, tensor, ValueError } from '@neurite/tensor';
 import { OnnxFormatError, OnnxUnsupportedError } from './errors.ts';
@@ -162,6 +163,8 @@ function layerOf(spec: Spec): Layer {
       return new GlobalAveragePooling2D({ keepDims: spec.keepDims });
     case 'Flatten':
       return new Flatten();
+    case 'Unflatten':
+      return new Unflatten(spec.shape);
     case 'BatchNormalization':
       return new BatchNormalization({ epsilon: spec.epsilon, momentum: spec.momentum });
     case 'Dropout':

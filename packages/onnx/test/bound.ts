@@ -12,6 +12,7 @@ import {
   type Layer,
   MaxPool2D,
   Sequential,
+  Unflatten,
 } from '@neurite/layers';
 import { abs, avgPool2d, conv2d, Generator, matmul, maxPool2d, type Tensor, tensor } from '@neurite/tensor';
 import { gamma, UNIT_ROUNDOFF } from '@neurite/tensor/testing';
@@ -180,6 +181,14 @@ function propagate(layer: Layer, A: Tensor, next: Tensor, e: Tensor): Tensor {
     const n = A.size / m;
     return tensor(
       Float64Array.from({ length: A.size }, (_, k) => e.data[(k % m) * n + Math.floor(k / m)]),
+      'float64',
+      next.shape,
+    );
+  }
+  if (layer instanceof Unflatten) {
+    const [n, m] = A.shape;
+    return tensor(
+      Float64Array.from({ length: A.size }, (_, k) => e.data[(k % n) * m + Math.floor(k / n)]),
       'float64',
       next.shape,
     );

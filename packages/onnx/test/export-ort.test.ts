@@ -14,10 +14,11 @@ import {
   type Layer,
   MaxPool2D,
   Sequential,
+  Unflatten,
 } from '@neurite/layers';
 import { type FloatDType, Generator, type Tensor, tensor } from '@neurite/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
-import { toOnnx } from '../src/index.ts';
+import { fromOnnx, toOnnx } from '../src/index.ts';
 import { outputBound } from './bound.ts';
 import { type RandomModel, randomCnn, randomDense, runOrt } from './models.ts';
 import { needsPython, python, pythonHas } from './python.ts';
@@ -50,6 +51,12 @@ async function agree(model: Sequential, X: Tensor, label: string): Promise<void>
     measured.worstRatio = Math.max(measured.worstRatio, d / bound.data[i]);
     // Relative to the value, with a floor of 1e-3 for values near 0.
     measured.worstRelative = Math.max(measured.worstRelative, d / Math.max(Math.abs(ours.data[i]), 1e-3));
+  }
+  // And back: the file imported predicts the same, within the same bound (both float32 evaluations).
+  const back = fromOnnx(bytes).predictProba(X.cast('float32'));
+  for (let i = 0; i < ours.size; i++) {
+    if (!(Math.abs(back.data[i] - ours.data[i]) <= bound.data[i]))
+      expect.fail(`${label}: imported back, output ${i}: ${back.data[i]} vs ${ours.data[i]}`);
   }
 }
 
@@ -143,6 +150,21 @@ describe('toOnnx: every layer and activation, in ONNX Runtime', () => {
     }
   });
 
+  it('Unflatten: columns (n, m) into a CNN, and back through import', async () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      const model = new Sequential({ inputUnits: 7 * 8 * 2, dtype, seed: 11 })
+        .add(new Unflatten([7, 8, 2]))
+        .add(new Conv2D(3, 3, { activation: 'relu' }))
+        .add(new Flatten())
+        .add(new Dense(2, { activation: 'softmax' }));
+      const X = columns(dtype, 7 * 8 * 2, 5);
+      await agree(model.build(), X, `unflatten ${dtype}`);
+      const back = fromOnnx(toOnnx(model, { dtype }));
+      expect(back.layers.map((l) => l.describe())).toEqual(model.layers.map((l) => l.describe()));
+      expect(Array.from(back.predictProba(X).data)).toEqual(Array.from(model.predictProba(X).data));
+    }
+  });
+
   it('random architectures, float32 and float64, trained a few steps', async () => {
     const models: RandomModel[] = [];
     for (let seed = 100; models.length < 16; seed++) {
@@ -174,7 +196,6 @@ describe('toOnnx: the file', () => {
       const ours = model.predictProba(X);
       for (let i = 0; i < ours.size; i++) expect(Math.abs((out.probabilities.data as Float32Array)[i] - ours.data[i])).toBeLessThan(1e-6);
     }
-    const { fromOnnx } = await import('../src/index.ts');
     // Reading it back (through the vendored onnx.proto) shows the declarations.
     const { decodeModel } = await import('../src/proto.ts');
     const decoded = decodeModel(bytes, 'test');

@@ -12,6 +12,7 @@ import {
   type Layer,
   MaxPool2D,
   Sequential,
+  Unflatten,
 } from '@neurite/layers';
 import { type FloatDType, Generator, type Padding, type Tensor, tensor } from '@neurite/tensor';
 import * as ort from 'onnxruntime-node';
@@ -97,7 +98,9 @@ const PADDINGS: Padding[] = [
 export function randomCnn(seed: number, dtype: FloatDType): RandomModel | null {
   const g = new Generator(seed);
   const [H, W, C] = [int(g, 6, 9), int(g, 6, 9), int(g, 1, 3)];
-  const layers: Layer[] = [];
+  // Some take columns (n, m) through an Unflatten, as a Dense model does.
+  const columns = g.random() < 0.3;
+  const layers: Layer[] = columns ? [new Unflatten([H, W, C])] : [];
   layers.push(
     new Conv2D(int(g, 2, 4), pick(g, [1, 2, 3, [3, 2]] as const), {
       strides: pick(g, [1, 1, 2]),
@@ -126,15 +129,15 @@ export function randomCnn(seed: number, dtype: FloatDType): RandomModel | null {
   if (g.random() < 0.5) layers.push(new BatchNormalization({ momentum: 0.5 }));
   const out = output(g, int(g, 2, 4));
   layers.push(out.layer);
-  const model = new Sequential({ inputShape: [null, H, W, C], dtype, seed, layers });
+  const model = new Sequential({ inputShape: columns ? [H * W * C, null] : [null, H, W, C], dtype, seed, layers });
   try {
     model.build();
   } catch {
     return null; // the draw shrank the image below a window: the caller takes the next seed
   }
-  const X = g.randn([5, H, W, C], 'float32').cast(dtype);
+  const X = g.randn(columns ? [H * W * C, 5] : [5, H, W, C], 'float32').cast(dtype);
   train(model, X, out.loss, g, layers);
-  return { model, X, description: `cnn seed ${seed} ${dtype}` };
+  return { model, X, description: `cnn seed ${seed} ${dtype}${columns ? ' (columns, Unflatten)' : ''}` };
 }
 
 /** Runs the file in ONNX Runtime on X (float32, in the layout the file was exported for). */
