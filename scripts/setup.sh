@@ -32,5 +32,10 @@ if ! python3 -c 'import numpy' >/dev/null 2>&1; then
   python3 -m pip install -q numpy >/dev/null 2>&1 || echo "setup: warning: numpy not installed; numpy-backed checks will be skipped"
 fi
 
+if ! python3 -c 'import onnx' >/dev/null 2>&1; then
+  echo "setup: installing onnx (onnx.checker for @neurite/onnx's exported files)"
+  python3 -m pip install -q onnx >/dev/null 2>&1 || echo "setup: warning: onnx not installed; the onnx.checker test will be skipped"
+fi
+
 pnpm install --frozen-lockfile --reporter=append-only
 pnpm build

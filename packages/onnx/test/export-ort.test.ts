@@ -225,6 +225,11 @@ describe('toOnnx: the file', () => {
 
     const cnn = new Sequential({ inputShape: [null, 7, 8, 2], seed: 3 }).add(new Conv2D(3, 3, { activation: 'relu' })).build();
     const I = images('float32');
+    // An image output, in the course's layout too: (m, n_H, n_W, n_C).
+    const course = await runOrt(toOnnx(cnn), I);
+    const own = cnn.predictProba(I);
+    expect(course.dims).toEqual(own.shape);
+    for (let i = 0; i < own.size; i++) expect(Math.abs(course.data[i] - own.data[i])).toBeLessThan(1e-5 * (1 + Math.abs(own.data[i])));
     const nchw = I.transpose([0, 3, 1, 2]);
     const y = await runOrt(toOnnx(cnn, { layout: 'rows' }), nchw);
     const expected = cnn.predictProba(I).transpose([0, 3, 1, 2]);
