@@ -11,7 +11,7 @@ PyTorch's losses and outputs after them. The suite then needs no torch.
 
 The models cover what torch.onnx.export writes for an MLP and a small CNN: both exporters
 (dynamo, the default, and the TorchScript one, dynamo=False), opsets 13, 17 and 20, Gemm,
-Flatten and Reshape, BatchNorm1d/2d with moving statistics away from their start, Dropout,
+Flatten and Reshape (also to a shape computed from Shape: x.view(x.size(0), -1)), BatchNorm1d/2d with moving statistics away from their start, Dropout,
 ReLU, GELU (an op at opset 20, erf arithmetic before), SiLU (x * sigmoid(x)), LeakyReLU, ELU,
 SELU, Tanh, Sigmoid, Softplus, Softmax, max/average/adaptive pooling with padding.
 """
@@ -145,6 +145,23 @@ training('torch-mlp-train64.onnx', mlp64, torch.randn(10, 4, dtype=torch.float64
 cnn64 = nn.Sequential(nn.Conv2d(2, 3, 3, padding=1), nn.BatchNorm2d(3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(27, 3))
 warm(cnn64.double(), (8, 2, 6, 6), torch.float64)
 training('torch-cnn-train64.onnx', cnn64, torch.randn(8, 2, 6, 6, dtype=torch.float64), classes=3, dynamo=False)
+
+
+
+class ViewNet(nn.Module):
+    """x.view(x.size(0), -1): the TorchScript exporter computes the shape with Shape, Gather, Unsqueeze, Concat."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(2, 3, 3)
+        self.fc = nn.Linear(3 * 4 * 4, 2)
+
+    def forward(self, x):
+        x = torch.relu(self.conv(x))
+        return self.fc(x.view(x.size(0), -1))
+
+
+inference('torch-cnn-view.onnx', ViewNet().eval(), torch.randn(3, 2, 6, 6), dynamo=False, opset=17)
 
 with open(os.path.join(HERE, 'torch.json'), 'w') as f:
     json.dump(fixtures, f)

@@ -18,6 +18,8 @@ export interface GraphIndex {
   nodes: OnnxNode[];
   constants: Map<string, Constant>;
   consumers: Map<string, number[]>;
+  /** The node that makes each value. */
+  producers: Map<string, number>;
   input: OnnxValueInfo;
   output: OnnxValueInfo;
   /** Nodes folded into constants or otherwise accounted for (the walk marks the rest). */
@@ -129,6 +131,7 @@ export function indexGraph(bytes: Uint8Array, source: string, external?: Externa
   }
   const used = new Set<number>();
   const consumers = new Map<string, number[]>();
+  const producers = new Map<string, number>();
   const produced = new Set<string>();
   nodes.forEach((node, i) => {
     checkNode(node, i);
@@ -139,7 +142,10 @@ export function indexGraph(bytes: Uint8Array, source: string, external?: Externa
       }
       consumers.set(input, [...(consumers.get(input) ?? []), i]);
     }
-    for (const output of node.output ?? []) produced.add(output);
+    for (const output of node.output ?? []) {
+      produced.add(output);
+      producers.set(output, i);
+    }
     const where = `${source}: ${nodeLabel(node, i)}`;
     const inputs = (node.input ?? []).filter((n) => n !== '').map((n) => constants.get(n));
     const value =
@@ -165,7 +171,7 @@ export function indexGraph(bytes: Uint8Array, source: string, external?: Externa
       `${source}: a Sequential has one output; the graph has ${outputs.length} (${outputs.map((v) => `'${v.name}'`).join(', ')})`,
     );
   }
-  return { source, opset, nodes, constants, consumers, input: inputs[0], output: outputs[0], used };
+  return { source, opset, nodes, constants, consumers, producers, input: inputs[0], output: outputs[0], used };
 }
 
 export { ATTRIBUTE_TYPE };

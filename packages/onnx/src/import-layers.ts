@@ -1,5 +1,6 @@
 import type { Padding } from '@neurite/tensor';
 import { floatAttr, intAttr, intsAttr, stringAttr } from './import-graph.ts';
+import { BATCH, shapeInput } from './import-shapes.ts';
 import { type Cursor, permuted, type Spec, type Walker } from './import-walk.ts';
 import type { OnnxNode } from './proto.ts';
 
@@ -236,7 +237,7 @@ const flatten: Handler = (w, node, index) => {
  */
 const reshape: Handler = (w, node, index) => {
   w.expectData(index, node);
-  const shape = Array.from(w.constant(index, node.input?.[1], 'target shape', 'int').data);
+  const shape = shapeInput(w, index, node.input?.[1]).map((d) => (d === BATCH ? 0 : d));
   const features = w.cursor.dims.reduce((p, d) => p * d, 1);
   const images = w.cursor.layout === 'nchw' || w.cursor.layout === 'nhwc';
   const batch = shape[0] === -1 || shape[0] === 0 || shape[0] >= 1;

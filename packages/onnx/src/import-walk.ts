@@ -141,6 +141,14 @@ export class Walker {
   }
 }
 
+/** The value's shape in the file's layout, the batch as null. */
+export function fileDims({ layout, dims }: Cursor): (number | null)[] {
+  if (layout === 'rows') return [null, dims[0]];
+  if (layout === 'cols') return [dims[0], null];
+  if (layout === 'nchw') return [null, dims[2], dims[0], dims[1]];
+  return [null, ...dims];
+}
+
 /** values[perm[j]] for each j: a per-feature vector in Neurite's feature order. */
 export function permuted(values: Float64Array, perm: Int32Array | null): Float64Array {
   if (!perm) return values;

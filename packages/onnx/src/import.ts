@@ -18,7 +18,7 @@ import { OnnxFormatError, OnnxUnsupportedError } from './errors.ts';
 import { ACTIVATION_HANDLERS, composite } from './import-activations.ts';
 import { type GraphIndex, indexGraph, intsAttr } from './import-graph.ts';
 import { LAYER_HANDLERS } from './import-layers.ts';
-import { type Cursor, type Spec, Walker } from './import-walk.ts';
+import { type Cursor, fileDims, type Spec, Walker } from './import-walk.ts';
 import { DATA_TYPE, type OnnxDim } from './proto.ts';
 import { dataTypeName, type ExternalData } from './tensors.ts';
 
@@ -95,18 +95,11 @@ function startCursor(g: GraphIndex): { cursor: Cursor; dtype: FloatDType } {
   return { cursor, dtype };
 }
 
-/** The output's shape in the file's layout, to compare with what the graph declares. */
-function fileDims({ layout, dims }: Cursor): (number | null)[] {
-  if (layout === 'rows') return [null, dims[0]];
-  if (layout === 'cols') return [dims[0], null];
-  if (layout === 'nchw') return [null, dims[2], dims[0], dims[1]];
-  return [null, ...dims];
-}
-
 function walk(g: GraphIndex, w: Walker): void {
   const outputName = g.output.name ?? '';
   while (w.cursor.value !== outputName) {
-    const readers = (g.consumers.get(w.cursor.value) ?? []).filter((i) => !g.used.has(i));
+    // Shape nodes feed a Reshape's computed target shape (shapeInput reads them), not the chain.
+    const readers = (g.consumers.get(w.cursor.value) ?? []).filter((i) => !g.used.has(i) && g.nodes[i].opType !== 'Shape');
     if (readers.length === 0) {
       throw new OnnxFormatError(
         `${g.source}: the chain of layers ends at '${w.cursor.value}', which no node reads, but the graph's output is '${outputName}'`,
