@@ -15,7 +15,11 @@ export default defineConfig({
   build: {
     target: 'es2022',
     rollupOptions: {
-      input: { playground: resolve(import.meta.dirname, 'index.html'), course: resolve(import.meta.dirname, 'course.html') },
+      input: {
+        playground: resolve(import.meta.dirname, 'index.html'),
+        course: resolve(import.meta.dirname, 'course.html'),
+        digits: resolve(import.meta.dirname, 'digits.html'),
+      },
     },
   },
   server: { host: '127.0.0.1', headers: isolation },

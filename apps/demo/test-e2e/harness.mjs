@@ -18,7 +18,7 @@ export const DATASETS = process.env.NEURITE_DATASETS ?? resolve(APP, '../../../s
  * NEURITE_E2E_REUSE_DIST=1 reuses an existing dist/ instead.
  */
 export function ensureBuilt() {
-  const built = existsSync(join(DIST, 'index.html')) && existsSync(join(DIST, 'course.html'));
+  const built = ['index.html', 'course.html', 'digits.html'].every((page) => existsSync(join(DIST, page)));
   if (built && process.env.NEURITE_E2E_REUSE_DIST === '1') return;
   const vite = join(APP, 'node_modules/.bin/vite');
   const r = spawnSync(vite, ['build'], { cwd: APP, stdio: 'inherit' });

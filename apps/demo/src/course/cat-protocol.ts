@@ -1,3 +1,5 @@
+import type { BackendChoice } from '../backend-note.ts';
+
 export type CatModel = 'logreg' | 'deep';
 
 export type CatToWorker =
@@ -23,10 +25,3 @@ export type CatFromWorker =
   | { type: 'trained'; model: CatModel; trainAcc: number; testAcc: number; ms: number; testPredictions: Float32Array }
   | { type: 'prediction'; logreg: number | null; deep: number | null }
   | { type: 'error'; message: string };
-
-export interface BackendChoice {
-  name: string;
-  threads: number;
-  /** Why wasm did not load, or why it runs on one thread; undefined when neither. */
-  note: string | undefined;
-}

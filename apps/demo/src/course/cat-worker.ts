@@ -1,8 +1,8 @@
-import { registerWasmBackend, wasmInfo } from '@neurite/backend-wasm';
 import { Dense, Sequential } from '@neurite/layers';
-import { setBackend, Tensor } from '@neurite/tensor';
+import { Tensor } from '@neurite/tensor';
+import { chooseBackend } from '../backend-choice.ts';
 import { accuracy } from '../playground/metrics.ts';
-import type { BackendChoice, CatFromWorker, CatModel, CatToWorker } from './cat-protocol.ts';
+import type { CatFromWorker, CatModel, CatToWorker } from './cat-protocol.ts';
 
 /**
  * Reads the course's two HDF5 files from bytes with h5wasm, then trains the course's
@@ -22,25 +22,6 @@ let test: CatSet | null = null;
 const models: Partial<Record<CatModel, Sequential>> = {};
 let stopRequested = false;
 
-/**
- * The WebAssembly backend when it loads (a worker may compile it synchronously), on every core
- * when the page is cross-origin isolated; else the js backend, with the reason shown on the page.
- */
-function chooseBackend(): BackendChoice {
-  try {
-    registerWasmBackend();
-    setBackend('wasm');
-    const info = wasmInfo();
-    return { name: 'wasm', threads: info.threads, note: info.threads > 1 ? undefined : info.singleThreadReason };
-  } catch (error) {
-    setBackend('js');
-    return {
-      name: 'js',
-      threads: 1,
-      note: `the WebAssembly backend did not load (${error instanceof Error ? error.message : String(error)})`,
-    };
-  }
-}
 const backend = chooseBackend();
 
 async function readH5(bytes: ArrayBuffer, name: string, prefix: 'train' | 'test'): Promise<CatSet> {

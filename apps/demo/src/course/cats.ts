@@ -1,3 +1,4 @@
+import { showBackend } from '../backend-note.ts';
 import type { CatFromWorker, CatModel, CatToWorker } from './cat-protocol.ts';
 import { drawCost } from './cost-chart.ts';
 
@@ -39,15 +40,7 @@ export function setupCats(): void {
       $('drop-status').textContent = `Loaded: ${msg.mTrain} training and ${msg.mTest} test images, 64×64×3.`;
       $('cat-summary').innerHTML =
         `Training set: ${msg.mTrain} images, ${msg.catsTrain} cats. Flattened, <span class="m">X</span> is (12288, ${msg.mTrain}) — one column per image, scaled to [0, 1].`;
-      const b = msg.backend;
-      const note = $('cat-backend');
-      note.dataset.backend = b.name;
-      note.dataset.threads = String(b.threads);
-      note.classList.toggle('warning', b.name !== 'wasm');
-      note.textContent =
-        b.name === 'wasm'
-          ? `Training runs on the WebAssembly SIMD backend, ${b.threads === 1 ? 'one thread' : `${b.threads} threads`}${b.note ? ` (${b.note})` : ''}.`
-          : `Training runs on the slower js backend: ${b.note}.`;
+      showBackend($('cat-backend'), msg.backend);
       renderSamples(msg.testImages, msg.testLabels, null);
       $('cat-body').hidden = false;
       samples = { images: msg.testImages, labels: msg.testLabels };
