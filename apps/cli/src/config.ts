@@ -1,9 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
+import { readInputText } from '@neurite/tensor/node';
 import { parse as parseYaml } from 'yaml';
-import { FileError, UsageError } from './errors.ts';
+import { FileError, fileErrorFor, UsageError } from './errors.ts';
 import { flagOf, SETTINGS, type SettingKey, type SettingSpec, sweepValues } from './options.ts';
 import { ValueProblem } from './parse.ts';
+
+/** A config file holds a few dozen settings; a sweep's lists stay far below this. */
+const CONFIG_MAX_BYTES = 1024 * 1024;
 
 /**
  * A config file holds the same settings as the flags, by flag name (`batch-size`) or camelCase
@@ -11,12 +15,14 @@ import { ValueProblem } from './parse.ts';
  * Flags given on the command line override it.
  */
 export function readConfig(path: string, options: { sweep?: boolean } = {}): Partial<Record<SettingKey, unknown>> {
-  let source: string;
-  try {
-    source = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new FileError(path, `cannot read config file '${path}': ${reason(error)}`);
-  }
+  if (!existsSync(path)) throw new FileError(path, `cannot read config file '${path}': no such file`);
+  // A regular file of settings: a FIFO would block, /dev/zero never end.
+  const source = readInputText(path, {
+    fn: '--config',
+    expected: 'a .json or .yaml config file',
+    maxBytes: CONFIG_MAX_BYTES,
+    error: fileErrorFor(path),
+  });
   const ext = extname(path).toLowerCase();
   let raw: unknown;
   try {

@@ -42,6 +42,15 @@ export class FileError extends CliError {
   }
 }
 
+/** FileError for `path` as the one-argument error class @neurite/tensor/node's readers take. */
+export function fileErrorFor(path: string): new (message: string) => Error {
+  return class extends FileError {
+    constructor(message: string) {
+      super(path, message);
+    }
+  };
+}
+
 /** A run that cannot go on (NaN cost, a model that does not fit the data): exit 1. */
 export class TrainingError extends CliError {
   override name = 'TrainingError';

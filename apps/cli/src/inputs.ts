@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { decodeImage, resizeImage, Standardizer } from '@neurite/datasets';
 import { loadCsv as readCsvFile } from '@neurite/datasets/node';
 import { type FloatDType, Tensor } from '@neurite/tensor';
+import { readInputFile } from '@neurite/tensor/node';
 import type { InputSpec } from './data/load.ts';
 import { requireFile } from './data/load.ts';
 import { FileError, UsageError } from './errors.ts';
@@ -26,7 +26,8 @@ export function imagesToX(paths: string[], input: Extract<InputSpec, { kind: 'im
     requireFile(path, 'predict');
     let image: ReturnType<typeof decodeImage>;
     try {
-      image = resizeImage(decodeImage(new Uint8Array(readFileSync(path)), path), input.width, input.height);
+      const bytes = readInputFile(path, { fn: 'predict', expected: 'an image file (PNG or JPEG)' });
+      image = resizeImage(decodeImage(bytes, path), input.width, input.height);
     } catch (error) {
       throw new FileError(path, `cannot read image '${path}': ${(error as Error).message}`);
     }

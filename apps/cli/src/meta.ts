@@ -66,6 +66,22 @@ export function checkMeta(raw: unknown): CliMeta {
     if (list.length !== 0 && list.length !== iterations.length)
       fail('history', `${key} must have one value per recorded iteration (${iterations.length}), received ${list.length}`);
   }
+  const files = raw.dataFiles;
+  if (files !== undefined) {
+    const ok = (f: unknown) => {
+      const e = f as Record<string, unknown>;
+      return (
+        isObject(f) &&
+        typeof e.path === 'string' &&
+        Number.isSafeInteger(e.bytes) &&
+        (e.bytes as number) >= 0 &&
+        typeof e.sha256 === 'string' &&
+        /^[0-9a-f]{64}$/.test(e.sha256)
+      );
+    };
+    if (!Array.isArray(files) || !files.every(ok))
+      fail('dataFiles', `expected a list of { path, bytes, sha256 }, received ${describe(files)}`);
+  }
   return raw as unknown as CliMeta;
 }
 

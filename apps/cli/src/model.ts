@@ -6,8 +6,9 @@ import { loadModel as loadModelFolder, saveModelSync } from '@neurite/layers/nod
 import type { OptimizerName } from '@neurite/optimizers';
 import { NeuriteError, type Tensor } from '@neurite/tensor';
 import { readInputText } from '@neurite/tensor/node';
+import type { DataFile } from './data/files.ts';
 import type { InputSpec } from './data/load.ts';
-import { FileError } from './errors.ts';
+import { FileError, fileErrorFor } from './errors.ts';
 import { CLI_FILE } from './folder.ts';
 import { checkMeta } from './meta.ts';
 import type { Resolved } from './resolve.ts';
@@ -37,6 +38,8 @@ export interface CliMeta {
   finished: boolean;
   history: History;
   seconds: number;
+  /** Size and SHA-256 of the data files training read (--data, --test-data); see data/files.ts. */
+  dataFiles?: DataFile[];
 }
 
 const INITIALIZERS: Record<Resolved['init'], InitializerConfig> = {
@@ -131,7 +134,7 @@ export async function loadModelFolderChecked(dir: string, flag: string): Promise
     throw new FileError(dir, `${flag}: cannot load model '${dir}': ${(error as Error).message}`);
   }
   const read = (path: string, expected: string) =>
-    readInputText(path, { fn: flag, expected, maxBytes: CLI_FILE_MAX_BYTES, error: FileErrorOf(path) });
+    readInputText(path, { fn: flag, expected, maxBytes: CLI_FILE_MAX_BYTES, error: fileErrorFor(path) });
   const json = JSON.parse(read(join(dir, 'model.json'), 'a model.json file')) as ModelJson;
   const metaPath = join(dir, CLI_FILE);
   let meta: CliMeta | null = null;
@@ -144,15 +147,6 @@ export async function loadModelFolderChecked(dir: string, flag: string): Promise
     }
   }
   return { model, meta, json };
-}
-
-/** FileError as the one-argument error class readInputText takes. */
-function FileErrorOf(path: string): new (message: string) => Error {
-  return class extends FileError {
-    constructor(message: string) {
-      super(path, message);
-    }
-  };
 }
 
 /** For models saved outside the CLI: guess inputs from the size (12288 = the course's 64x64 RGB). */

@@ -197,7 +197,12 @@ const FILES: Case[] = [
   ['a missing cat file', () => ['train', '--data', `cats:${at('a.h5')},${at('b.h5')}`], 1, /a\.h5' does not exist/],
   ['a cat file that is not HDF5', () => ['train', '--data', `cats:${at('fake.h5')},${at('fake.h5')}`], 1, /fake\.h5/],
   ['a missing config', () => ['train', '--config', at('none.yaml')], 1, /cannot read config file '.*none\.yaml': no such file/],
-  ['a folder as config', () => ['train', '--config', at('folder')], 1, /cannot read config file '.*folder': it is a folder/],
+  [
+    'a folder as config',
+    () => ['train', '--config', at('folder')],
+    1,
+    /--config: '.*folder' is a folder, not a regular file; expected a \.json or \.yaml config file/,
+  ],
   [
     'a config that is a list',
     () => ['train', '--config', at('list.json')],

@@ -33,6 +33,7 @@ export {
 export { gunzip, type IdxArray, IdxError, isGzip, type MnistOptions, mnistFromIdx, parseIdx } from './idx.ts';
 export { decodeImage, type ImageFormat, sniffFormat } from './images/decode.ts';
 export { flattenImages } from './images/flatten.ts';
+export { DEFAULT_MAX_PIXELS, type ImageLimitOptions } from './images/header.ts';
 export { ImageError, type RgbImage } from './images/image.ts';
 export { type ImageToColumnOptions, imagesToMatrix, imageToColumn, type PrepareImageOptions, prepareImage } from './images/prepare.ts';
 export { type ResizeMethod, resizeImage } from './images/resize.ts';

@@ -141,7 +141,9 @@ describe('loadCsv / readCsv (streaming, Node)', () => {
     const empty = join(tmp, 'empty.csv');
     writeFileSync(empty, '');
     await expect(loadCsv(empty)).rejects.toThrow(`CSV '${empty}': the file is empty (no rows)`);
-    await expect(loadCsv(join(tmp, 'nope.csv'))).rejects.toThrow(/cannot read CSV file '.*nope\.csv': file not found/);
+    await expect(loadCsv(join(tmp, 'nope.csv'))).rejects.toThrow(
+      /loadCsv: cannot read '.*nope\.csv': it does not exist; expected a CSV file/,
+    );
     await expect(loadCsv(good, { label: 'target' })).rejects.toThrow(`CSV '${good}': label column 'target' not found (columns: x, y)`);
   });
 });

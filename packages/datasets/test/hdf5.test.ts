@@ -63,7 +63,9 @@ describe('readHdf5', () => {
 
   it('reports a missing file', async () => {
     const missing = join(tmp, 'absent.h5');
-    await expect(readHdf5(missing, 'x')).rejects.toThrow(new RegExp(`'${missing}': file not found`));
+    await expect(readHdf5(missing, 'x')).rejects.toThrow(
+      new RegExp(`readHdf5: cannot read '${missing}': it does not exist; expected an HDF5 file`),
+    );
   });
 
   it('reports a non-HDF5 file', async () => {

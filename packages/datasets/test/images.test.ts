@@ -163,7 +163,9 @@ describe('image files (Node)', () => {
     expect(X.shape).toEqual([12288, 2]);
     expect(X.data[2 * 3 * 65]).toBe(10);
     expect((await loadImage(pngPath, { width: 32, height: 32 })).shape).toEqual([3072, 1]);
-    await expect(loadImage(join(tmp, 'absent.jpg'))).rejects.toThrow(/^loadImage: cannot read image '.*absent\.jpg': file not found/);
+    await expect(loadImage(join(tmp, 'absent.jpg'))).rejects.toThrow(
+      /^loadImage: cannot read '.*absent\.jpg': it does not exist; expected an image file \(PNG or JPEG\)/,
+    );
     const jpgPath = join(tmp, 'grey.jpg');
     const data = Buffer.alloc(16 * 16 * 4, 128);
     writeFileSync(jpgPath, jpeg.encode({ width: 16, height: 16, data }, 95).data);

@@ -41,6 +41,7 @@ export {
   registerBackend,
   setBackend,
 } from './registry.ts';
+export { envVar } from './runtime.ts';
 export type { Shape } from './shape.ts';
 export { closestName, didYouMean, editDistance, KNOWN_ALIASES } from './suggest.ts';
 export { Tensor } from './tensor.ts';

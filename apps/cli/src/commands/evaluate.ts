@@ -1,9 +1,11 @@
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { chooseBackend } from '../backends.ts';
+import { checkRecordedData } from '../data/files.ts';
 import { loadData } from '../data/load.ts';
 import { UsageError } from '../errors.ts';
 import { classificationMetrics, formatConfusion, type Metrics, predictClasses, table } from '../metrics.ts';
-import { inputOf, loadModelFolderChecked } from '../model.ts';
+import { CLI_FILE, inputOf, loadModelFolderChecked } from '../model.ts';
 import { BACKENDS, commanderParser } from '../options.ts';
 import { choice, text } from '../parse.ts';
 import { emit } from '../progress.ts';
@@ -36,6 +38,7 @@ export function registerEvaluate(program: Command): void {
       const { input, classes } = inputOf(loaded);
       const spec = options.data ?? loaded.meta?.settings.data;
       if (!spec) throw new UsageError(`--data: the model in '${options.model}' does not say what it was trained on; give --data`);
+      if (options.data === undefined) checkRecordedData(spec, loaded.meta?.dataFiles, `'${join(options.model, CLI_FILE)}'`, '--data');
       const model = loaded.model;
       const data = await loadData({
         data: spec,

@@ -1,13 +1,23 @@
-import { resolve as resolvePath } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
 import { chooseBackend } from '../backends.ts';
 import { readConfig } from '../config.ts';
+import { checkRecordedData, fingerprint } from '../data/files.ts';
 import { loadData } from '../data/load.ts';
 import { InterruptedError, UsageError } from '../errors.ts';
 import { checkOut, freeCheckpoint } from '../folder.ts';
 import { trainLoop } from '../loop.ts';
 import { classificationMetrics, predictClasses } from '../metrics.ts';
-import { buildModel, type CliMeta, type History, type LoadedModel, loadModelFolderChecked, saveModelFolder, targetsFor } from '../model.ts';
+import {
+  buildModel,
+  CLI_FILE,
+  type CliMeta,
+  type History,
+  type LoadedModel,
+  loadModelFolderChecked,
+  saveModelFolder,
+  targetsFor,
+} from '../model.ts';
 import { addSettings, flagOf, givenSettings, type SettingKey, type TrainSettings } from '../options.ts';
 import { writeCostPlot } from '../plots.ts';
 import { chooseReporter, emit, makeReporter } from '../progress.ts';
@@ -78,6 +88,12 @@ async function trainCommand(cmd: Command): Promise<void> {
   const intoResumed = (dir: string) => given.resume !== undefined && resolvePath(dir) === resolvePath(given.resume);
   const replaces = s.out ? checkOut(s.out, '--out', s.overwrite || intoResumed(s.out)) : null;
   const overwriteOf = (dir: string) => intoResumed(dir) || (dir === s.out && s.overwrite);
+  if (resumed) {
+    // The checkpoint names its data; read only files its training recorded, unchanged.
+    const where = `--resume: '${join(given.resume as string, CLI_FILE)}'`;
+    if (given.data === undefined) checkRecordedData(s.data, resumed.meta?.dataFiles, where, '--data');
+    if (s.testData && given.testData === undefined) checkRecordedData(s.testData, resumed.meta?.dataFiles, where, '--test-data');
+  }
   const backend = await chooseBackend(s.backend);
   const kind = chooseReporter(s);
   const data = await loadData({
@@ -111,6 +127,7 @@ async function trainCommand(cmd: Command): Promise<void> {
     finished: false,
     history: { iterations: [], costs: [], testCosts: [] },
     seconds: 0,
+    dataFiles: fingerprint([s.data, s.testData]),
   };
   meta.settings = s;
   const outputs = model.outputUnits;

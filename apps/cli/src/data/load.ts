@@ -2,7 +2,8 @@ import { existsSync, statSync } from 'node:fs';
 import { blobs, gaussianQuantiles, moons, noisyCircles, planarFlower, spiral, trainTestSplit, xor } from '@neurite/datasets';
 import { loadCatDataset } from '@neurite/datasets/node';
 import { type FloatDType, NeuriteError, Tensor } from '@neurite/tensor';
-import { FileError, UsageError } from '../errors.ts';
+import { statInputFile } from '@neurite/tensor/node';
+import { FileError, fileErrorFor, UsageError } from '../errors.ts';
 import { loadCsv } from './csv.ts';
 import { loadMnist } from './mnist.ts';
 import { type DataSpec, describeSpec, type GeneratorName, parseDataSpec } from './spec.ts';
@@ -112,6 +113,8 @@ async function loadSpec(spec: DataSpec, options: LoadOptions, flag: string, like
 export function requireFile(path: string, flag: string): void {
   if (!existsSync(path)) throw new FileError(path, `${flag}: file '${path}' does not exist`);
   if (statSync(path).isDirectory()) throw new FileError(path, `${flag}: '${path}' is a folder, expected a file`);
+  // A FIFO or a device is refused by name: reading it would block or never end.
+  statInputFile(path, { fn: flag, expected: 'a regular file', error: fileErrorFor(path) });
 }
 
 /**

@@ -1,5 +1,6 @@
 import { convertIndexedToRgb, decode as decodePng } from 'fast-png';
 import jpeg from 'jpeg-js';
+import { checkImageHeader, type ImageLimitOptions, maxPixelsOf } from './header.ts';
 import { ImageError, type RgbImage } from './image.ts';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -16,20 +17,30 @@ export function sniffFormat(bytes: Uint8Array): ImageFormat | null {
 /**
  * PNG (fast-png) or JPEG (jpeg-js) bytes to 8-bit RGB: alpha dropped, as PIL's
  * convert('RGB') does; grey and palette images expanded; 16-bit PNGs scaled to 8 bits. `source` names the
- * file in errors.
+ * file in errors. An image declaring more than `maxPixels` (default 50,000,000, or
+ * NEURITE_MAX_IMAGE_PIXELS) is refused from its header, before anything is decoded.
  */
-export function decodeImage(bytes: Uint8Array | ArrayBuffer, source = 'image'): RgbImage {
+export function decodeImage(bytes: Uint8Array | ArrayBuffer, source = 'image', options: ImageLimitOptions = {}): RgbImage {
   const data = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
   if (!(data instanceof Uint8Array))
     throw new ImageError(`decodeImage: bytes must be a Uint8Array or ArrayBuffer, received ${typeof bytes}`);
   const format = sniffFormat(data);
   if (format === null) throw new ImageError(`decodeImage: '${source}' is neither PNG nor JPEG (unrecognised signature)`);
+  const maxPixels = maxPixelsOf(options, 'decodeImage');
+  checkImageHeader(data, format, source, maxPixels);
   let rgba: { width: number; height: number; data: Uint8Array; channels: number };
   try {
     if (format === 'png') {
       rgba = pngTo8Bit(data);
     } else {
-      const img = jpeg.decode(data, { useTArray: true, formatAsRGBA: false });
+      // jpeg-js's own limits, as a second line behind the header check: the same pixel budget,
+      // and memory for its component planes and output (about 16 bytes per pixel at most).
+      const img = jpeg.decode(data, {
+        useTArray: true,
+        formatAsRGBA: false,
+        maxResolutionInMP: maxPixels / 1e6,
+        maxMemoryUsageInMB: Math.max(512, Math.ceil((maxPixels * 16) / 2 ** 20)),
+      });
       rgba = { width: img.width, height: img.height, data: img.data, channels: 3 };
     }
   } catch (err) {

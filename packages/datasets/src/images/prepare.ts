@@ -2,6 +2,7 @@ import type { FloatDType, Tensor } from '@neurite/tensor';
 import { floatDType } from '../util.ts';
 import { decodeImage } from './decode.ts';
 import { flattenImages } from './flatten.ts';
+import type { ImageLimitOptions } from './header.ts';
 import { assertImage, ImageError, type RgbImage } from './image.ts';
 import { type ResizeMethod, resizeImage } from './resize.ts';
 
@@ -39,7 +40,7 @@ export function imageToColumn(image: RgbImage, options: ImageToColumnOptions = {
   return imagesToMatrix([image], options);
 }
 
-export interface PrepareImageOptions extends ImageToColumnOptions {
+export interface PrepareImageOptions extends ImageToColumnOptions, ImageLimitOptions {
   /** The model's input size (default 64 x 64, the cat model's). */
   width?: number;
   height?: number;
@@ -53,7 +54,7 @@ export interface PrepareImageOptions extends ImageToColumnOptions {
  * model's input (64x64 RGB by default), and flatten to a (12288, 1) column scaled to [0, 1].
  */
 export function prepareImage(bytes: Uint8Array | ArrayBuffer, options: PrepareImageOptions = {}): Tensor {
-  const img = decodeImage(bytes, options.source);
+  const img = decodeImage(bytes, options.source, options);
   const resized = resizeImage(img, options.width ?? 64, options.height ?? 64, options.method ?? 'auto');
   return imageToColumn(resized, options);
 }

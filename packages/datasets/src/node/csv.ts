@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import { openInputFile } from '@neurite/tensor/node';
 import Papa from 'papaparse';
 import { CsvAccumulator } from '../csv/accumulate.ts';
 import { type CsvDataset, CsvError, type CsvOptions, delimiterOf } from '../csv/options.ts';
@@ -14,15 +14,10 @@ import { recordFeeder, type StepResult } from '../csv/parse.ts';
 export async function loadCsv(path: string, options: CsvOptions = {}): Promise<CsvDataset> {
   if (typeof path !== 'string' || path.length === 0)
     throw new CsvError(`loadCsv: path must be a non-empty string, received ${String(path)}`);
-  try {
-    const s = await stat(path);
-    if (!s.isFile()) throw new CsvError(`loadCsv: '${path}' is not a file`);
-  } catch (err) {
-    if (err instanceof CsvError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new CsvError(`loadCsv: cannot read CSV file '${path}': ${code === 'ENOENT' ? 'file not found' : String(err)}`);
-  }
-  return readCsv(createReadStream(path, { encoding: 'utf8' }), { source: path, ...options });
+  // A regular file only (a FIFO would block, /dev/zero never end), read up to its size at open.
+  const { fd, size } = openInputFile(path, { fn: 'loadCsv', expected: 'a CSV file', error: CsvError });
+  const stream = createReadStream(path, { fd, encoding: 'utf8', start: 0, end: Math.max(size - 1, 0) });
+  return readCsv(stream, { source: path, ...options });
 }
 
 /** A CSV from a Node stream or any async iterable of text chunks (e.g. a decoded fetch body). */

@@ -1,5 +1,5 @@
-import { stat } from 'node:fs/promises';
 import { type DType, NeuriteError, Tensor, ValueError } from '@neurite/tensor';
+import { statInputFile } from '@neurite/tensor/node';
 import type { Dataset, File as H5File } from 'h5wasm';
 
 /** An HDF5 file that is missing, unreadable, truncated, not HDF5, or lacks a dataset. */
@@ -32,22 +32,17 @@ function cause(err: unknown): string {
   return frames.at(-1) ?? text.split('\n')[0];
 }
 
+/** Each open file's size on disk, which bounds what its datasets can really hold. */
+const fileSizes = new WeakMap<H5File, number>();
+
 async function openFile(path: string, fn: string): Promise<H5File> {
   if (typeof path !== 'string' || path.length === 0)
     throw new ValueError(`${fn}: path must be a non-empty string, received ${String(path)}`);
-  let size: number;
-  try {
-    const s = await stat(path);
-    if (!s.isFile()) throw new Hdf5Error(`${fn}: '${path}' is not a file`);
-    size = s.size;
-  } catch (err) {
-    if (err instanceof Hdf5Error) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new Hdf5Error(`${fn}: cannot read HDF5 file '${path}': ${code === 'ENOENT' ? 'file not found' : String(err)}`);
-  }
+  const size = statInputFile(path, { fn, expected: 'an HDF5 file', error: Hdf5Error }).size;
   const lib = await library();
+  let file: H5File;
   try {
-    return new lib.File(path, 'r');
+    file = new lib.File(path, 'r');
   } catch (err) {
     const why = cause(err);
     if (/signature not found/i.test(why)) {
@@ -56,6 +51,31 @@ async function openFile(path: string, fn: string): Promise<H5File> {
     if (/truncated/i.test(why)) throw new Hdf5Error(`${fn}: HDF5 file '${path}' is truncated (${size} bytes on disk; ${why})`);
     throw new Hdf5Error(`${fn}: cannot open HDF5 file '${path}': ${why}`);
   }
+  fileSizes.set(file, size);
+  return file;
+}
+
+/**
+ * Deflate expands at most 1032 times (258-byte matches coded in 2 bits), the largest ratio of
+ * the filters h5wasm reads; without a filter a dataset's bytes are stored as they are.
+ */
+const DEFLATE_MAX_RATIO = 1032;
+
+/**
+ * Refuses a dataset whose declared size the file cannot hold, before reading it: HDF5 lets a
+ * file declare (20000, 64, 64, 3) images and never write them (they read as the fill value,
+ * 1.5 GB of zeros from a 1.7 KB file), and a virtual dataset reads other files.
+ */
+function checkStorage(ds: Dataset, path: string, name: string, fn: string, fileSize: number): void {
+  const meta = ds.metadata;
+  if (meta.virtual_sources?.length)
+    throw new Hdf5Error(`${fn}: dataset '${name}' in '${path}' is a virtual dataset, which reads other files; store its data in the file`);
+  const declared = meta.size * meta.total_size;
+  const filtered = (ds.filters ?? []).length > 0;
+  if (declared <= (filtered ? DEFLATE_MAX_RATIO : 1) * fileSize) return;
+  throw new Hdf5Error(
+    `${fn}: dataset '${name}' in '${path}' declares shape (${(meta.shape ?? []).join(', ')}) of ${meta.size}-byte values, ${declared} bytes, but the file has ${fileSize} bytes${filtered ? `, and its compression expands at most ${DEFLATE_MAX_RATIO} times` : ''}: its data was never written (it would read as the fill value) or the file is cut short`,
+  );
 }
 
 /** Runs `body` on an open file and always closes it. */
@@ -94,6 +114,8 @@ export function getDataset(file: H5File, path: string, name: string, fn: string)
     const available = datasetPaths(file).map((p) => p.replace(/^\//, ''));
     throw new Hdf5Error(`${fn}: HDF5 file '${path}' has no dataset '${name}'; available datasets: ${available.join(', ') || '(none)'}`);
   }
+  const size = fileSizes.get(file);
+  if (size !== undefined) checkStorage(entity, path, name, fn, size);
   return entity;
 }
 

@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import type { Tensor } from '@neurite/tensor';
+import { readInputFile } from '@neurite/tensor/node';
 import { decodeImage } from '../images/decode.ts';
+import type { ImageLimitOptions } from '../images/header.ts';
 import { ImageError, type RgbImage } from '../images/image.ts';
 import { imagesToMatrix, type PrepareImageOptions } from '../images/prepare.ts';
 import { resizeImage } from '../images/resize.ts';
@@ -8,18 +9,12 @@ import { resizeImage } from '../images/resize.ts';
 async function readBytes(path: string, fn: string): Promise<Uint8Array> {
   if (typeof path !== 'string' || path.length === 0)
     throw new ImageError(`${fn}: path must be a non-empty string, received ${String(path)}`);
-  try {
-    const buf = await readFile(path);
-    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new ImageError(`${fn}: cannot read image '${path}': ${code === 'ENOENT' ? 'file not found' : String(err)}`);
-  }
+  return readInputFile(path, { fn, expected: 'an image file (PNG or JPEG)', error: ImageError });
 }
 
-/** A PNG or JPEG file decoded to 8-bit RGB at its own size. */
-export async function readImage(path: string): Promise<RgbImage> {
-  return decodeImage(await readBytes(path, 'readImage'), path);
+/** A PNG or JPEG file decoded to 8-bit RGB at its own size (at most `maxPixels`, see decodeImage). */
+export async function readImage(path: string, options: ImageLimitOptions = {}): Promise<RgbImage> {
+  return decodeImage(await readBytes(path, 'readImage'), path, options);
 }
 
 /**
@@ -41,7 +36,7 @@ export async function loadImage(path: string, options: PrepareImageOptions = {})
 async function readImages(paths: readonly string[], options: PrepareImageOptions, fn: string): Promise<Tensor> {
   const images: RgbImage[] = [];
   for (const path of paths) {
-    const img = decodeImage(await readBytes(path, fn), path);
+    const img = decodeImage(await readBytes(path, fn), path, options);
     images.push(resizeImage(img, options.width ?? 64, options.height ?? 64, options.method ?? 'auto'));
   }
   return imagesToMatrix(images, options);
