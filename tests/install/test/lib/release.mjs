@@ -6,7 +6,7 @@ import { join } from 'node:path';
 
 export const repoRoot = new URL('../../../../', import.meta.url).pathname.replace(/\/$/, '');
 /** The packages a user installs by name (the per-platform binaries come with backend-native). */
-export const LIBRARIES = ['tensor', 'layers', 'losses', 'optimizers', 'datasets', 'backend-native', 'backend-wasm'];
+export const LIBRARIES = ['tensor', 'layers', 'losses', 'optimizers', 'datasets', 'onnx', 'backend-native', 'backend-wasm'];
 
 export function readJson(path) {
   return JSON.parse(readFileSync(path, 'utf8'));
