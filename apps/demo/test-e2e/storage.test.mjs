@@ -60,6 +60,14 @@ describe('model storage in Chromium', { skip, timeout: 120_000 }, () => {
       loaded.list.map((m) => m.name),
       ['flower'],
     );
+    // A taken name is refused without overwrite, and replaced with it.
+    const taken = await page.evaluate(() => window.neurite.takenIndexedDB('flower'));
+    assert.match(
+      taken,
+      /^ModelError: saveToIndexedDB: a model named 'flower' is already saved in the database 'neurite-models'; pass \{ overwrite: true \}/,
+    );
+    const again = await page.evaluate(() => window.neurite.saveIndexedDB('flower', true));
+    assert.equal(again.info.name, 'flower');
     const missing = await page.evaluate(() => window.neurite.missingIndexedDB('flowr'));
     assert.match(missing, /^ModelError: loadFromIndexedDB: no model named 'flowr' in the database 'neurite-models' \(saved: 'flower'\)/);
     assert.equal(await page.evaluate(() => window.neurite.deleteIndexedDB('flower')), true);
@@ -73,6 +81,12 @@ describe('model storage in Chromium', { skip, timeout: 120_000 }, () => {
     await page.reload();
     await page.waitForFunction(() => 'neurite' in window);
     assert.deepEqual(await page.evaluate(() => window.neurite.loadLocal('small')), saved);
+    const taken = await page.evaluate(() => window.neurite.takenLocal('small'));
+    assert.match(
+      taken,
+      /^ModelError: saveToLocalStorage: a model named 'small' is already saved in localStorage; pass \{ overwrite: true \}/,
+    );
+    assert.deepEqual(await page.evaluate(() => window.neurite.saveLocal('small', true)), saved);
     const big = await page.evaluate(() => window.neurite.tooBigLocal());
     assert.match(
       big,

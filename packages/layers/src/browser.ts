@@ -10,7 +10,7 @@
  * reads the model back. The folder form (model.json + weights.safetensors, as saveModel
  * writes on Node) is accepted too.
  */
-import { NeuriteError } from '@neurite/tensor';
+import { NeuriteError, optionalBoolean } from '@neurite/tensor';
 import { ModelError, ModelFormatError } from './errors.ts';
 import { checkKeys } from './options.ts';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.ts';
@@ -30,6 +30,14 @@ export const LOCAL_STORAGE_LIMIT = 5 * 1024 * 1024;
 export interface SaveOptions {
   /** Save the optimizer's state too, so training can resume (default true). */
   includeOptimizer?: boolean;
+}
+
+export interface StoreOptions extends SaveOptions {
+  /**
+   * Replace a model already saved under the name (default false: saving over one throws a
+   * ModelError, as saveModel on Node asks for `overwrite`).
+   */
+  overwrite?: boolean;
 }
 
 export interface IndexedDBOptions {
@@ -97,9 +105,12 @@ async function transact<T>(
   try {
     const tx = db.transaction(STORE, mode);
     const result = request(body(tx.objectStore(STORE)));
+    // A failed request also aborts the transaction, whose error is the one reported below.
+    result.catch(() => {});
     await new Promise<void>((resolve, reject) => {
       tx.oncomplete = () => resolve();
-      tx.onerror = () => reject(tx.error);
+      // The error event comes from the failed request; the transaction's own error may still be null.
+      tx.onerror = (event) => reject(tx.error ?? (event.target as IDBRequest | null)?.error ?? null);
       tx.onabort = () => reject(tx.error ?? new Error('transaction aborted'));
     });
     return await result;
@@ -118,19 +129,32 @@ function describe(error: unknown): string {
 }
 
 /**
- * Saves the model under `name` in IndexedDB, replacing any model saved under that name.
- * The write is one transaction: a reader sees the old model or the new one, never a mix.
+ * Saves the model under `name` in IndexedDB; a model already saved under that name is replaced
+ * only with `overwrite: true`. The write is one transaction: a reader sees the old model or
+ * the new one, never a mix.
  */
 export async function saveToIndexedDB(
   model: Sequential,
   name: string,
-  options: SaveOptions & IndexedDBOptions = {},
+  options: StoreOptions & IndexedDBOptions = {},
 ): Promise<StoredModelInfo> {
-  checkName(name, 'saveToIndexedDB');
-  checkKeys(options, 'saveToIndexedDB', ['includeOptimizer', 'database', 'indexedDB']);
+  const fn = 'saveToIndexedDB';
+  checkName(name, fn);
+  checkKeys(options, fn, ['includeOptimizer', 'overwrite', 'database', 'indexedDB']);
+  const overwrite = optionalBoolean(options.overwrite, false, fn, 'options.overwrite');
   const { modelJson, weights } = toBytes(model, { includeOptimizer: options.includeOptimizer ?? true });
   const record: StoredModel = { name, savedAt: new Date().toISOString(), modelJson, weights };
-  await transact(options, 'saveToIndexedDB', 'readwrite', (store) => store.put(record));
+  try {
+    // add() fails inside the same transaction when the name is taken: no check-then-write race.
+    await transact(options, fn, 'readwrite', (store) => (overwrite ? store.put(record) : store.add(record)));
+  } catch (error) {
+    if (!overwrite && /ConstraintError/.test((error as Error).message)) {
+      throw new ModelError(
+        `${fn}: a model named '${name}' is already saved in the database '${options.database ?? DEFAULT_DATABASE}'; pass { overwrite: true } to replace it, or choose another name`,
+      );
+    }
+    throw error;
+  }
   return { name, savedAt: record.savedAt, bytes: weights.byteLength };
 }
 
@@ -179,18 +203,25 @@ function storageOf(options: LocalStorageOptions, fn: string): Storage {
 }
 
 /**
- * Saves a small model under `name` in localStorage, as JSON with the weights in base64.
+ * Saves a small model under `name` in localStorage, as JSON with the weights in base64; a
+ * model already saved under that name is replaced only with `overwrite: true`.
  * A model whose text would not fit localStorage's 5 MiB is refused before anything is
  * written, with its size and the way out (IndexedDB); so is one the browser's quota refuses,
  * and the model saved before under that name is kept.
  */
-export function saveToLocalStorage(model: Sequential, name: string, options: SaveOptions & LocalStorageOptions = {}): void {
+export function saveToLocalStorage(model: Sequential, name: string, options: StoreOptions & LocalStorageOptions = {}): void {
   checkName(name, 'saveToLocalStorage');
-  checkKeys(options, 'saveToLocalStorage', ['includeOptimizer', 'storage']);
+  checkKeys(options, 'saveToLocalStorage', ['includeOptimizer', 'overwrite', 'storage']);
+  const overwrite = optionalBoolean(options.overwrite, false, 'saveToLocalStorage', 'options.overwrite');
   const storage = storageOf(options, 'saveToLocalStorage');
+  const key = LOCAL_PREFIX + name;
+  if (!overwrite && storage.getItem(key) !== null) {
+    throw new ModelError(
+      `saveToLocalStorage: a model named '${name}' is already saved in localStorage; pass { overwrite: true } to replace it, or choose another name`,
+    );
+  }
   const { modelJson, weights } = toBytes(model, { includeOptimizer: options.includeOptimizer ?? true });
   const text = JSON.stringify({ format: 'neurite-local', modelJson, weights: toBase64(weights) });
-  const key = LOCAL_PREFIX + name;
   const size = 2 * (text.length + key.length);
   const tooBig = () =>
     new ModelError(

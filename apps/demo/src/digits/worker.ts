@@ -145,7 +145,7 @@ self.onmessage = async (event: MessageEvent<DigitsToWorker>) => {
       predict(msg.id, msg.image);
     } else if (msg.type === 'save') {
       if (!model) throw new Error('train the network first, then save it');
-      post({ type: 'saved', at: (await saveToIndexedDB(model, SAVED_NAME)).savedAt });
+      post({ type: 'saved', at: (await saveToIndexedDB(model, SAVED_NAME, { overwrite: true })).savedAt });
     } else if (msg.type === 'restore') {
       model = await loadFromIndexedDB(SAVED_NAME);
       post({ type: 'evaluated', ...evaluate(model, await data, 0) });

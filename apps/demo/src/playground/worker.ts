@@ -126,7 +126,7 @@ async function store(msg: Extract<ToWorker, { type: 'save' | 'load' }>): Promise
   running = false;
   if (msg.type === 'save') {
     if (!model) return;
-    const { bytes } = await saveToIndexedDB(model, MODEL_KEY);
+    const { bytes } = await saveToIndexedDB(model, MODEL_KEY, { overwrite: true });
     post({ type: 'saved', epoch, bytes });
     return;
   }

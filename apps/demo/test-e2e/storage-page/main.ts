@@ -54,9 +54,9 @@ document.getElementById('upload')?.addEventListener('change', async (e) => {
 
 Object.assign(window, {
   neurite: {
-    async saveIndexedDB(name: string) {
+    async saveIndexedDB(name: string, overwrite = false) {
       const model = trained();
-      const info = await saveToIndexedDB(model, name);
+      const info = await saveToIndexedDB(model, name, { overwrite });
       return { predictions: predictions(model), info, iteration: model.iteration };
     },
     async loadIndexedDB(name: string) {
@@ -64,10 +64,13 @@ Object.assign(window, {
       return { predictions: predictions(model), iteration: model.iteration, list: await listIndexedDB() };
     },
     missingIndexedDB: (name: string) => errorOf(() => loadFromIndexedDB(name)),
+    // Saving again under a taken name without overwrite: the error, as text.
+    takenIndexedDB: (name: string) => errorOf(() => saveToIndexedDB(trained(), name)),
+    takenLocal: (name: string) => errorOf(() => saveToLocalStorage(trained(), name)),
     deleteIndexedDB: (name: string) => deleteFromIndexedDB(name),
-    saveLocal(name: string) {
+    saveLocal(name: string, overwrite = false) {
       const model = trained();
-      saveToLocalStorage(model, name);
+      saveToLocalStorage(model, name, { overwrite });
       return predictions(model);
     },
     loadLocal: (name: string) => predictions(loadFromLocalStorage(name)),
