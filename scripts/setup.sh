@@ -27,6 +27,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
+# The cross toolchains (arm64 gcc and OpenBLAS, qemu, zig, rustup targets, the arm64 Node and
+# Deno) for `pnpm test --cross`: only when asked, since they take minutes to fetch (CI asks).
+[ "${NEURITE_WITH_CROSS:-0}" = 1 ] && bash scripts/setup-cross.sh
+
 if ! python3 -c 'import numpy' >/dev/null 2>&1; then
   echo "setup: installing numpy (reference values for tests and the benchmark)"
   python3 -m pip install -q numpy >/dev/null 2>&1 || echo "setup: warning: numpy not installed; numpy-backed checks will be skipped"

@@ -7,16 +7,24 @@
 //   node scripts/test-all.mjs --matrix        and the native suites again under other OpenBLAS
 //                                             kernel families, GEMM providers and thread counts
 //                                             (scripts/test-matrix.mjs; what CI runs)
+//   node scripts/test-all.mjs --cross         and the other platforms' binaries: built, checked,
+//                                             arm64 conformance under qemu (scripts/test-cross.mjs;
+//                                             needs bash scripts/setup-cross.sh; CI runs it)
+//   node scripts/test-all.mjs --cross --cross-full cross
+//                                             only those, with the kernels' thread sweeps on
+//                                             the cross targets too (minutes under qemu)
 //   node scripts/test-all.mjs vitest deno     only the suites whose name contains a word
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { cargoCounts, denoCounts, suiteCounts, tapCounts, vitestCounts } from './test-counts.mjs';
+import { cargoCounts, denoCounts, plainCounts, suiteCounts, tapCounts, vitestCounts } from './test-counts.mjs';
+import { crossMissing, crossSuites } from './test-cross.mjs';
 import { MATRIX, matrixEnv } from './test-matrix.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
 const withMatrix = args.includes('--matrix');
+const withCross = args.includes('--cross') || args.includes('--cross-full');
 const only = args.filter((a) => !a.startsWith('--'));
 const results = [];
 const started = Date.now();
@@ -74,6 +82,16 @@ run('typecheck (tsc)', 'pnpm', ['exec', 'turbo', 'run', 'typecheck', '--output-l
 
 // 1. vitest: one run over every package's project, the README docs included.
 vitest('vitest');
+
+// 1b. The other platforms' binaries, before the install tests, so that the release set they
+// publish has every platform (scripts/release.mjs --targets built).
+if (withCross) {
+  const parsers = { clean: () => null, tap: tapCounts, plain: plainCounts, cargo: cargoCounts };
+  const missing = crossMissing();
+  if (missing.length) console.log(`cross: ${missing.join(', ')} missing: run bash scripts/setup-cross.sh first`);
+  for (const s of crossSuites({ full: args.includes('--cross-full') }))
+    run(s.name, s.cmd, s.args, s.cwd, parsers[s.parse], { env: s.env, cleanPass: s.parse === 'clean' });
+}
 
 // 2. Package suites that are not vitest: Deno, cargo, browser end-to-end, node --test.
 for (const { dir, pkg } of workspacePackages()) {

@@ -67,3 +67,10 @@ export function suiteCounts(counts, status, { cleanPass = false } = {}) {
   if (status !== 0 && c.failed === 0) return { ...c, passed: cleanPass ? 0 : c.passed, failed: 1, crashed: true };
   return c;
 }
+
+/** The plain closing line "N passed, N failed[, N skipped]" (scripts/conformance.mjs and the like); the last one counts. */
+export function plainCounts(text) {
+  const lines = [...plain(text).matchAll(/^(?:[\w-]+: )?(?<passed>\d+) passed, (?<failed>\d+) failed(?:, (?<skipped>\d+) skipped)?$/gm)];
+  const m = lines.at(-1);
+  return m ? { passed: Number(m.groups.passed), failed: Number(m.groups.failed), skipped: Number(m.groups.skipped ?? 0) } : null;
+}

@@ -2,7 +2,7 @@
 // in each runner's own format (vitest 4.1's JSON reporter, deno 2.9, cargo 1.95, node 20's TAP).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cargoCounts, denoCounts, suiteCounts, tapCounts, vitestCounts } from '../test-counts.mjs';
+import { cargoCounts, denoCounts, plainCounts, suiteCounts, tapCounts, vitestCounts } from '../test-counts.mjs';
 
 const ESC = String.fromCharCode(27);
 
@@ -75,6 +75,13 @@ describe('text summaries', () => {
     const out = '# tests 9\n# suites 2\n# pass 6\n# fail 1\n# cancelled 1\n# skipped 1\n# todo 0\n# duration_ms 52\n';
     assert.deepEqual(tapCounts(out), { passed: 6, failed: 2, skipped: 1 });
     assert.equal(tapCounts('Error: Cannot find module\n'), null);
+  });
+
+  it('the plain closing line, the last one printed (conformance.mjs under emulation)', () => {
+    const out = 'not ok native: exp: 1 != 2\n{"arch":"arm64"}\n57 passed, 1 failed\nnative-all: 580 passed, 2 failed, 3 skipped\n';
+    assert.deepEqual(plainCounts(out), { passed: 580, failed: 2, skipped: 3 });
+    assert.deepEqual(plainCounts(`${ESC}[32m12 passed, 0 failed${ESC}[0m\n`), { passed: 12, failed: 0, skipped: 0 });
+    assert.equal(plainCounts('it passed, mostly\n'), null);
   });
 });
 

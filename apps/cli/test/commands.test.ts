@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { formatInfo, type InfoReport } from '../src/commands/info.ts';
 import { events, neurite, tempDir } from './harness.ts';
 
 const tmp = tempDir();
@@ -56,12 +57,44 @@ describe('neurite info and bench', () => {
     expect(backend.reason.length).toBeGreaterThan(0);
     expect((info.versions as Record<string, string>)['@neurite/tensor']).toMatch(/^\d+\.\d+\.\d+/);
     expect((info.cpu as { threads: number }).threads).toBeGreaterThan(0);
+    const platform = info.platform as InfoReport['platform'];
+    expect(Object.keys(platform.prebuilt).sort()).toEqual(['linux-arm64-gnu', 'linux-x64-gnu', 'linux-x64-musl']);
+    expect(platform.native).toBe(platform.name in platform.prebuilt);
     const forced = events((await neurite(['info', '--json'], { env: { NEURITE_BACKEND: 'js' } })).stdout)[0].backend as {
       active: string;
       reason: string;
     };
     expect(forced.active).toBe('js');
     expect(forced.reason).toContain("setBackend('js')");
+  });
+
+  it('info says which platforms get native and what this one runs on', () => {
+    const prebuilt = {
+      'linux-x64-gnu': { gemm: 'OpenBLAS', requires: 'glibc 2.34+' },
+      'linux-x64-musl': { gemm: 'pure Rust only', requires: 'musl 1.2' },
+    };
+    const report = (name: string, active: string) =>
+      ({
+        versions: {},
+        backend: { active, reason: '', registered: [], failures: {} },
+        native: {},
+        wasm: {},
+        platform: { name, native: name in prebuilt, prebuilt },
+        cpu: { model: 'cpu', threads: 2 },
+        dtype: { default: 'float64', why: '' },
+      }) as InfoReport;
+    const section = (r: InfoReport) => formatInfo(r).split('Platform\n')[1].split('\n\n')[0].split('\n');
+    expect(section(report('linux-x64-gnu', 'native'))).toEqual([
+      '  linux-x64-gnu: native binary (GEMM OpenBLAS; needs glibc 2.34+)',
+      '  native binaries:',
+      '    linux-x64-gnu   GEMM OpenBLAS; needs glibc 2.34+',
+      '    linux-x64-musl  GEMM pure Rust only; needs musl 1.2',
+      '  everywhere else (macOS, Windows, other CPUs, browsers): wasm when @neurite/backend-wasm is installed, else js',
+    ]);
+    expect(section(report('darwin-arm64', 'wasm'))[0]).toBe('  darwin-arm64: no native binary for this platform; running on wasm');
+    expect(section(report('linux-x64-gnu', 'js'))[0]).toBe(
+      '  linux-x64-gnu: has a native binary, not in use (see Backends); running on js',
+    );
   });
 
   it('bench times GEMM and the three course models on each backend', async () => {

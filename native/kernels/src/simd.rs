@@ -9,6 +9,7 @@
 use crate::Real;
 
 #[inline]
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
 fn has_avx2() -> bool {
     #[cfg(target_arch = "x86_64")]
     {

@@ -10,32 +10,12 @@ import { dirname } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { check, createProject, readmeExample } from './lib/project.mjs';
 import { platformTriple, releaseSet } from './lib/release.mjs';
+import { SMOKE } from './lib/smoke.mjs';
 
 const BINARY = `@neurite/backend-native-${platformTriple()}`;
 const DENO_FLAGS = ['--allow-read', '--allow-env', '--allow-ffi'];
 // Only Node's own folder on PATH: no cc, no cargo, no python, nothing to build or fetch with.
 const BARE = { PATH: dirname(process.execPath) };
-
-// A 37x29 by 29x23 product checked against a plain triple loop (either backend must give
-// the same numbers to 1e-12: float64, K = 29, |entries| of a few units).
-const SMOKE = `
-import { backendInfo, Generator, matmul } from '@neurite/tensor';
-const rng = new Generator(0);
-const A = rng.randn([37, 29], 'float64');
-const B = rng.randn([29, 23], 'float64');
-const C = matmul(A, B).data;
-let maxError = 0;
-for (let i = 0; i < 37; i++)
-  for (let j = 0; j < 23; j++) {
-    let s = 0;
-    for (let k = 0; k < 29; k++) s += A.data[i * 29 + k] * B.data[k * 23 + j];
-    maxError = Math.max(maxError, Math.abs(s - C[i * 23 + j]));
-  }
-const info = backendInfo();
-let native = null;
-if (info.name === 'native') native = (await import('@neurite/backend-native')).nativeInfo();
-console.log(JSON.stringify({ backend: info.name, maxError, from: native?.from ?? null, gemm: native?.gemmProviders ?? null, failure: info.failures.native ?? null }));
-`;
 
 function parse(res) {
   const out = JSON.parse(res.stdout.trim().split('\n').at(-1));

@@ -95,6 +95,30 @@ function wasmDetails(wasm: Record<string, unknown>): Record<string, unknown> {
   }
 }
 
+/**
+ * Which platforms get a native binary and what every other one runs on, with this machine's
+ * own case first: the same list as @neurite/backend-native's README.
+ */
+function platformLines({ platform, backend }: InfoReport): string[] {
+  const here = platform.prebuilt[platform.name];
+  const lines = [
+    !here
+      ? `  ${platform.name}: no native binary for this platform; running on ${backend.active}`
+      : backend.active === 'native'
+        ? `  ${platform.name}: native binary (GEMM ${here.gemm}; needs ${here.requires})`
+        : `  ${platform.name}: has a native binary, not in use (see Backends); running on ${backend.active}`,
+  ];
+  const all = Object.entries(platform.prebuilt);
+  if (!all.length) lines.push('  native binaries: unknown (@neurite/backend-native not installed)');
+  else {
+    lines.push('  native binaries:');
+    const width = Math.max(...all.map(([name]) => name.length));
+    for (const [name, p] of all) lines.push(`    ${name.padEnd(width)}  GEMM ${p.gemm}; needs ${p.requires}`);
+  }
+  lines.push('  everywhere else (macOS, Windows, other CPUs, browsers): wasm when @neurite/backend-wasm is installed, else js');
+  return lines;
+}
+
 export function formatInfo(report: InfoReport): string {
   const lines: string[] = [];
   const pad = (s: string, n: number) => s.padEnd(n);
@@ -117,15 +141,7 @@ export function formatInfo(report: InfoReport): string {
   for (const [key, value] of Object.entries(report.wasm))
     if (value !== undefined) lines.push(`  ${pad(key, 26)}${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
   lines.push('', 'Platform');
-  const here = report.platform.prebuilt[report.platform.name];
-  lines.push(
-    here
-      ? `  ${report.platform.name}: native (GEMM ${here.gemm}; needs ${here.requires})`
-      : `  ${report.platform.name}: js (no prebuilt native binary for this platform)`,
-  );
-  const all = Object.keys(report.platform.prebuilt);
-  lines.push(`  native binaries: ${all.length ? all.join(', ') : 'unknown (@neurite/backend-native not installed)'}`);
-  lines.push('  elsewhere (macOS, Windows, other CPUs, browsers): wasm (@neurite/backend-wasm) when installed, else js');
+  lines.push(...platformLines(report));
   lines.push('', 'Machine');
   lines.push(`  ${pad('cpu', 26)}${report.cpu.model}`);
   lines.push(`  ${pad('threads', 26)}${report.cpu.threads}`);

@@ -14,6 +14,9 @@
 //! Threads: products with a long K and a small C (Z1) cut K, one partial C per thread then a
 //! sum; wide products (dW1) cut N in whole column tiles, each thread writing its own columns.
 
+// The kernels are x86-64 only; elsewhere `available()` is false and the rest goes unused.
+#![cfg_attr(not(target_arch = "x86_64"), allow(dead_code, unused_imports, unused_macros))]
+
 use super::Gemm;
 use rayon::prelude::*;
 
