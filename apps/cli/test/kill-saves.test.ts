@@ -17,9 +17,12 @@ function expectSound(r: KillReport, kills: number): void {
   if (r.mode === 'window') expect(r.targetMissing).toBe(kills);
 }
 
+// Each kill starts a process, so the suite keeps to a few: the API in both modes, the CLI in
+// the window (at random moments a CLI run is nearly always killed before its save; the full
+// script covers that).
 describe('kill -9 during a save never leaves the user without a model', () => {
   for (const mode of ['window', 'random'] as const) {
     it(`through the API (${mode})`, async () => expectSound(await killApiSaves({ kills: 2, mode }), 2), 60_000);
-    it(`through the CLI (${mode})`, async () => expectSound(await killCliSaves({ kills: 2, mode, env: ENV }), 2), 90_000);
   }
+  it('through the CLI (window)', async () => expectSound(await killCliSaves({ kills: 2, mode: 'window', env: ENV }), 2), 90_000);
 });

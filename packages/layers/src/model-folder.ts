@@ -15,7 +15,19 @@
  * earlier versions wrote), each holding the writer's pid, are ever touched, so nothing
  * Neurite did not write is deleted.
  */
-import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, type Stats, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  type Stats,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { readInputText } from '@neurite/tensor/node';
 import { FolderError, ModelFormatError } from './errors.ts';
@@ -71,9 +83,23 @@ function running(pid: number): boolean {
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException)?.code !== 'ESRCH';
+  }
+  return !zombie(pid);
+}
+
+/**
+ * A killed process answers kill(pid, 0) until its parent reaps it; on Linux, /proc says it is
+ * a zombie (state Z) or dying (X), which writes nothing more.
+ */
+function zombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state === 'Z' || state === 'X';
+  } catch {
+    return false;
   }
 }
 

@@ -184,6 +184,26 @@ describe('what a crashed save leaves is recovered or removed by the next save or
     expect(readdirSync(parent).sort()).toEqual(['m', ...kept].sort());
   });
 
+  it.skipIf(!existsSync('/proc/self/stat'))('a writer killed but not yet reaped (a zombie) counts as gone', async () => {
+    // python forks a child that exits at once and is never waited for: a zombie, which still answers kill(pid, 0).
+    const { spawn } = await import('node:child_process');
+    const parent = spawn('python3', [
+      '-c',
+      'import os, time\npid = os.fork()\nif pid == 0: os._exit(0)\nprint(pid, flush=True)\ntime.sleep(30)',
+    ]);
+    try {
+      const pid = await new Promise<number>((resolve) => parent.stdout.once('data', (d) => resolve(Number(String(d).trim()))));
+      for (let i = 0; i < 200 && !readFileSync(`/proc/${pid}/stat`, 'latin1').includes(') Z'); i++)
+        await new Promise((r) => setTimeout(r, 10));
+      const dir = join(fresh(), 'm');
+      saveModelSync(model(4), join(dir, '..', `.m.neurite-old-${pid}-1-0`));
+      expect(W1(loadModelSync(dir))).toEqual(W1(model(4)));
+      expect(readdirSync(join(dir, '..'))).toEqual(['m']);
+    } finally {
+      parent.kill('SIGKILL');
+    }
+  });
+
   it("an old folder of the CLI's earlier scheme is recovered when the model is missing", () => {
     const parent = fresh();
     saveModelSync(model(3), join(parent, `.m.old-${deadPid}`));

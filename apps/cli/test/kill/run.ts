@@ -51,22 +51,42 @@ function exited(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Kills the child's whole process group (the CLI from sources runs a second node) and waits until none is left. */
-async function killGroup(child: ChildProcess): Promise<void> {
+/** Whether any process of the group `pgid` still runs (zombies, which write nothing, do not count). */
+function groupRuns(pgid: number): boolean {
+  let pids: string[];
   try {
-    process.kill(-(child.pid as number), 'SIGKILL');
+    pids = readdirSync('/proc').filter((f) => /^\d+$/.test(f));
+  } catch {
+    // No /proc: ask the kernel whether the group has any member at all.
+    try {
+      process.kill(-pgid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  return pids.some((pid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X';
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Kills the child's whole process group (the CLI from sources runs a second node) and waits until none runs. */
+async function killGroup(child: ChildProcess): Promise<void> {
+  const pgid = child.pid as number;
+  try {
+    process.kill(-pgid, 'SIGKILL');
   } catch {
     // Already gone.
   }
   await exited(child);
-  for (let i = 0; i < 500; i++) {
-    try {
-      process.kill(-(child.pid as number), 0);
-    } catch {
-      return;
-    }
-    await sleep(2);
-  }
+  // A process in the middle of an fsync dies when the call returns; on a loaded machine that takes a while.
+  for (let i = 0; i < 1000 && groupRuns(pgid); i++) await sleep(10);
 }
 
 function siblings(target: string): string[] {
