@@ -124,9 +124,14 @@ function check(report: KillReport, target: string, refs: [Sequential, Sequential
   if (which === null) report.failures.push(`kill ${i}: the model at the target is neither of the two saved`);
   else report.loaded[which]++;
   if (cliSeeds && which !== null) {
-    const meta = JSON.parse(readFileSync(join(target, 'neurite-cli.json'), 'utf8'));
-    if (meta.settings.seed !== cliSeeds[which])
-      report.failures.push(`kill ${i}: neurite-cli.json is of seed ${meta.settings.seed}, the weights of seed ${cliSeeds[which]}`);
+    let seed: unknown;
+    try {
+      seed = JSON.parse(readFileSync(join(target, 'neurite-cli.json'), 'utf8')).settings.seed;
+    } catch (error) {
+      seed = `unreadable (${(error as Error).message})`;
+    }
+    if (seed !== cliSeeds[which])
+      report.failures.push(`kill ${i}: neurite-cli.json is of seed ${seed}, the weights of seed ${cliSeeds[which]}`);
   }
   const left = siblings(target);
   if (left.length > 0) report.failures.push(`kill ${i}: left after the load: ${left.join(', ')}`);
@@ -180,14 +185,9 @@ function ready(child: ChildProcess): Promise<void> {
 }
 
 /** API saves: saveModelSync over an existing model, killed `kills` times. */
-export async function killApiSaves(options: {
-  kills: number;
-  mode: Mode;
-  dir?: string;
-  log?: (line: string) => void;
-}): Promise<KillReport> {
+async function apiKills(options: { kills: number; mode: Mode; dir: string; log?: (line: string) => void }): Promise<KillReport> {
   const t0 = performance.now();
-  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'neurite-kill-api-'));
+  const dir = options.dir;
   const target = join(dir, 'model');
   const made = saverChild(['refs', dir], process.env);
   await exited(made);
@@ -218,7 +218,6 @@ export async function killApiSaves(options: {
       `api ${options.mode} kill ${i + 1}/${options.kills}: missing ${report.targetMissing}, failures ${report.failures.length}`,
     );
   }
-  if (!options.dir) rmSync(dir, { recursive: true, force: true });
   report.seconds = (performance.now() - t0) / 1000;
   return report;
 }
@@ -230,16 +229,16 @@ function cliChild(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
 }
 
 /** CLI saves: `neurite train --out <existing model> --overwrite`, killed `kills` times. */
-export async function killCliSaves(options: {
+async function cliKills(options: {
   kills: number;
   mode: Mode;
-  dir?: string;
+  dir: string;
   env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
 }): Promise<KillReport> {
   const t0 = performance.now();
   const env = { ...process.env, ...options.env, NO_COLOR: '1' };
-  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'neurite-kill-cli-'));
+  const dir = options.dir;
   const seeds: [number, number] = [1, 2];
   // The two models the runs save, trained uninterrupted first (deterministic: same seed, same backend).
   let runMs = 0;
@@ -278,10 +277,33 @@ export async function killCliSaves(options: {
       `cli ${options.mode} kill ${i + 1}/${options.kills}: missing ${report.targetMissing}, failures ${report.failures.length}`,
     );
   }
-  if (!options.dir) rmSync(dir, { recursive: true, force: true });
   report.seconds = (performance.now() - t0) / 1000;
   return report;
 }
+
+interface KillOptions {
+  kills: number;
+  mode: Mode;
+  /** Where to work (default a temporary folder, removed afterwards, whatever happens). */
+  dir?: string;
+  env?: NodeJS.ProcessEnv;
+  log?: (line: string) => void;
+}
+
+async function inDir(kind: string, options: KillOptions, body: (dir: string) => Promise<KillReport>): Promise<KillReport> {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), `neurite-kill-${kind}-`));
+  try {
+    return await body(dir);
+  } finally {
+    if (!options.dir) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** API saves: saveModelSync over an existing model, killed `kills` times. */
+export const killApiSaves = (options: KillOptions) => inDir('api', options, (dir) => apiKills({ ...options, dir }));
+
+/** CLI saves: `neurite train --out <existing model> --overwrite`, killed `kills` times. */
+export const killCliSaves = (options: KillOptions) => inDir('cli', options, (dir) => cliKills({ ...options, dir }));
 
 function summary(r: KillReport): string {
   return `${r.via} ${r.mode}: ${r.kills} kills in ${r.seconds.toFixed(1)} s; target missing right after ${r.targetMissing}; temporary folders left by the kills ${r.leftovers}, all removed by the next load; loaded the first model ${r.loaded[0]} times, the second ${r.loaded[1]}; failures ${r.failures.length}`;
