@@ -4,6 +4,8 @@ timing} (or {probe}) as JSON on stdin, answers JSON on stdout, with the timing r
 bench_numpy.py. Run by a Python that has torch (never CI's): NEURITE_TORCH_PYTHON, or the
 venv-torch beside the checkout (python3 -m venv ../venv-torch && ../venv-torch/bin/pip install torch).
 
+The LeNet workloads (kind 'cnn') are in bench_cnn.py: nn.Sequential, autograd and torch.optim.Adam.
+
 Each convolution is timed in PyTorch's default NCHW layout and in channels_last, and the faster is
 reported (oneDNN prefers one or the other by shape): the peer at its best. Backward is
 torch.ops.aten.convolution_backward with output_mask [input, weight] (what autograd runs for a conv
@@ -36,6 +38,10 @@ def measure(torch, spec, timing):
 
         torch_trainers = (lambda np, s, X, Y: logistic(torch, s, X, Y), lambda np, s, X, Y: layered(torch, np, s, X, Y))
         return measure_training(np, spec, timing["train"], torch_trainers)
+    if spec["kind"] == "cnn":
+        from bench_cnn import measure_cnn
+
+        return measure_cnn(torch, spec, timing)
     if spec["kind"] in ("gemm", "elementwise"):
         with torch.no_grad():
             return time_step(prepare_dense(torch, spec), timing)

@@ -2,10 +2,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { useDigitFiles } from './cnn/data.ts';
 import { IsolatedRunner } from './isolate.ts';
 import { fullTiming, quickTiming } from './measure.ts';
 import { describePeak, measurePeak } from './peak.ts';
-import { legend, rssTable, table, trainingTables, usePeak } from './report.ts';
+import { cnnLosses, legend, rssTable, table, trainingTables, usePeak } from './report.ts';
 import { runners } from './runners/index.ts';
 import { useRealCatData } from './train/real-data.ts';
 import { isIsolated, isTraining, workloads } from './workloads.ts';
@@ -27,7 +28,7 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  console.log('bench [--quick] [--only <substring> ...] [--runners js,js-1t,native,tfjs-cpu,tfjs-wasm,numpy,torch] [--real-data]');
+  console.log(`bench [--quick] [--only <substring> ...] [--runners ${runners.map((r) => r.name).join(',')}] [--real-data]`);
   console.log(`workloads:\n${workloads.map((w) => `  ${w.id}  ${w.title}`).join('\n')}`);
   process.exit(0);
 }
@@ -39,7 +40,12 @@ const all = values['real-data']
       process.exit(2);
     })
   : workloads;
-const selected = all.filter((w) => only.length === 0 || only.some((s) => `${w.id} ${w.title}`.toLowerCase().includes(s.toLowerCase())));
+const matching = all.filter((w) => only.length === 0 || only.some((s) => `${w.id} ${w.title}`.toLowerCase().includes(s.toLowerCase())));
+// The LeNet workloads' digits and initial weights, as files every runner reads (cnn/data.ts).
+const selected = await useDigitFiles(matching).catch((error: Error) => {
+  console.error(`bench: the LeNet workloads need the digits (the mnist package): ${error.message}`);
+  process.exit(2);
+});
 if (selected.length === 0) {
   console.error(`bench: --only ${only.join(', ')} matches no workload; ids: ${workloads.map((w) => w.id).join(', ')}`);
   process.exit(2);
@@ -89,16 +95,18 @@ const failures = results.flatMap((r) =>
   [...r.cells].flatMap(([id, c]) => (!c.ok && !c.reason.startsWith('n/a') ? [`${r.name} ${id}: ${c.reason}`] : [])),
 );
 const load = `1-min load average ${loadAtStart.toFixed(1)} at start, ${os.loadavg()[0].toFixed(1)} at end, on ${os.cpus().length} CPUs`;
-const data = values['real-data'] ? "training on the course's cat images (--real-data)" : 'training on seeded random data';
-const mode = `${values.quick ? 'quick (fewer repeats: smoke test, not numbers to quote)' : 'full'}; ${data}; ${load}`;
 const micro = selected.filter((w) => !isTraining(w));
-const convs = selected.filter((w) => w.spec.kind === 'conv');
+const convs = selected.filter((w) => w.spec.kind === 'conv' || w.spec.kind === 'cnn');
+const lenets = selected.filter((w) => w.spec.kind === 'cnn');
 const training = selected.filter(isTraining);
+const data = values['real-data'] ? "training on the course's cat images (--real-data)" : 'training on seeded random data';
+const mode = `${values.quick ? 'quick (fewer repeats: smoke test, not numbers to quote)' : 'full'}; ${training.length ? `${data}; ` : ''}${load}`;
 const markdown = [
   '# Neurite benchmark',
   '',
   ...(micro.length ? [table(micro, results), ''] : []),
   ...(convs.length ? [rssTable(convs, results), ''] : []),
+  ...(lenets.length ? [cnnLosses(lenets, results), ''] : []),
   ...(training.length ? [trainingTables(training, results), ''] : []),
   legend(results, only.length ? `${mode}, --only ${only.join(' ')}` : mode, describePeak(peak)),
   ...(failures.length ? ['', '## Failures', '', ...failures.map((f) => `- ${f}`)] : []),

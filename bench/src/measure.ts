@@ -80,7 +80,19 @@ export const quickTiming: Timing = {
 };
 
 /** A measured cell, or why there is none ("n/a: ..."). For training, medianMs is per iteration and runs counts windows. */
-export type Cell = { ok: true; medianMs: number; runs: number; train?: TrainStats; rss?: RssStats } | { ok: false; reason: string };
+export type Cell =
+  | {
+      ok: true;
+      medianMs: number;
+      runs: number;
+      train?: TrainStats;
+      rss?: RssStats;
+      /** LeNet: the loss of the first batch at the initial weights, which every runner should agree on. */
+      loss0?: number;
+      /** Estimated: timed over this many batches of the epoch and scaled to all of them. */
+      estimatedFrom?: number;
+    }
+  | { ok: false; reason: string };
 
 /** A fresh child's peak resident set (KB) after the workload, and before its inputs existed. */
 export interface RssStats {

@@ -44,7 +44,8 @@ function formatCell(w: Workload, cell: Cell | undefined): string {
   const r = rate(w.spec, cell.medianMs);
   const peak = r?.unit === 'GFLOPS' && 'dtype' in w.spec ? ofPeak(r.value, w.spec.dtype) : '';
   const value = r ? ` (${r.value >= 100 ? r.value.toFixed(0) : r.value.toFixed(2)} ${r.unit}${peak})` : '';
-  return `${formatMs(cell.medianMs)} ms${value}`;
+  // ≈: timed over the first batches of the epoch and scaled (a runner whose step takes seconds).
+  return `${cell.estimatedFrom ? '≈' : ''}${formatMs(cell.medianMs)} ms${value}`;
 }
 
 function formatSeconds(ms: number): string {
@@ -145,7 +146,7 @@ export function rssTable(workloads: readonly Workload[], results: Results): stri
     }),
   ]);
   return [
-    "Convolutions: peak RSS of the runner's process (a fresh child per workload; in parentheses: above its peak before the workload built its inputs).",
+    "Convolutions and LeNet: peak RSS of the runner's process (a fresh child per workload; in parentheses: above its peak before the workload built its inputs).",
     '',
     mdTable(['workload', ...active.map((r) => `${r.name} peak RSS`)], rows),
   ].join('\n');
@@ -188,4 +189,25 @@ export function legend(results: Results, mode: string, peak?: string): string {
     ...results.map((r) => (r.skipped ? `- **${r.name} column skipped**: ${r.skipped}` : `- **${r.name}**: ${r.description}`)),
   ];
   return lines.join('\n');
+}
+
+/** The LeNet rows' first-batch loss at the shared initial weights: every runner computes the same network. */
+export function cnnLosses(workloads: readonly Workload[], results: Results): string {
+  const active = results.filter((r) => !r.skipped);
+  const lines = workloads.map((w) => {
+    const losses = active.flatMap((r) => {
+      const c = r.cells.get(w.id);
+      return c?.ok && c.loss0 !== undefined ? [`${r.name} ${c.loss0.toFixed(6)}`] : [];
+    });
+    return `- ${w.title}: ${losses.join(', ') || 'none measured'}`;
+  });
+  const files = workloads.find((w) => w.spec.kind === 'cnn' && w.spec.files)?.spec;
+  const source = files?.kind === 'cnn' && files.files ? ` (${files.files.description})` : '';
+  return [
+    `LeNet: the loss of the first batch of 64 at the initial weights, the same weights and digits for every runner${source}; they should agree to float32 rounding:`,
+    '',
+    ...lines,
+    "- ≈: a runner whose single step takes over a second (tfjs-cpu) is timed over the epoch's first 5 batches, scaled to its 125 (every step has the same shapes and work).",
+    '- LeNet GFLOPS count the multiply-adds of the convolutions and dense products (forward, dW, and dA_prev above the first layer: 145 MFLOP per step of 64); pooling, activations, the loss and Adam are not counted.',
+  ].join('\n');
 }

@@ -74,7 +74,37 @@ export interface ConvSpec {
   f: number;
 }
 
-export type WorkloadSpec = GemmSpec | ElementwiseSpec | TrainSpec | ConvSpec;
+/**
+ * LeNet-5 (LeCun et al. 1998, with ReLU and max pooling) trained on the digits with Adam and
+ * softmax cross-entropy, float32: conv 5x5 'same' (filters[0]) → max pool 2 → conv 5x5 'valid'
+ * (filters[1]) → max pool 2 → flatten → dense 120 → dense 84 → dense 10 softmax. `step` times one
+ * training step on one batch of `batch` digits; `epoch` one pass over `examples` digits in
+ * batches of `batch`, in order (no shuffle: every runner sees the same batches). Every step reads
+ * its loss back. The data and the initial weights are files written once by main.ts (cnn/data.ts),
+ * so every runner trains the same network from the same weights on the same digits.
+ */
+export interface CnnSpec {
+  kind: 'cnn';
+  dtype: 'float32';
+  pass: 'step' | 'epoch';
+  batch: number;
+  examples: number;
+  filters: [number, number];
+  dense: [number, number];
+  learningRate: number;
+  /** Filled in by main.ts before the runners start (cnn/data.ts). */
+  files?: CnnFiles;
+}
+
+/** Raw little-endian float32 files: X (examples, 28, 28, 1), Y one-hot (examples, 10), and each initial weight in Neurite's layout. */
+export interface CnnFiles {
+  X: string;
+  Y: string;
+  weights: { name: string; path: string; shape: number[] }[];
+  description: string;
+}
+
+export type WorkloadSpec = GemmSpec | ElementwiseSpec | TrainSpec | ConvSpec | CnnSpec;
 
 export interface Workload {
   /** Stable key, also what `--only` matches against (with the title). */
@@ -102,8 +132,40 @@ export const workloads: readonly Workload[] = [
   },
   { id: 'add-float32-1M', title: 'add f32, 1M + 1M elements', spec: { kind: 'elementwise', op: 'add', dtype: 'float32', size: 1 << 20 } },
   ...convWorkloads(),
+  ...cnnWorkloads(),
   ...trainingWorkloads(),
 ];
+
+function cnnWorkloads(): Workload[] {
+  const lenet: Omit<CnnSpec, 'pass' | 'examples'> = {
+    kind: 'cnn',
+    dtype: 'float32',
+    batch: 64,
+    filters: [6, 16],
+    dense: [120, 84],
+    learningRate: 0.001,
+  };
+  return [
+    { id: 'lenet-step-64', title: 'LeNet-5 training step, batch of 64 digits (Adam)', spec: { ...lenet, pass: 'step', examples: 64 } },
+    {
+      id: 'lenet-epoch-8000',
+      title: 'LeNet-5 epoch over the 8,000 digits, batches of 64 (Adam)',
+      spec: { ...lenet, pass: 'epoch', examples: 8000 },
+    },
+  ];
+}
+
+/**
+ * Multiply-adds of one LeNet training step on m examples: every layer's forward product, its
+ * dW, and its dA_prev except the first layer's (nobody needs the gradient of the input).
+ * Pooling, activations, the loss and the optimizer are not counted.
+ */
+export function lenetMacs(s: Pick<CnnSpec, 'filters' | 'dense'>, m: number): number {
+  const [c1, c2] = s.filters;
+  const [d1, d2] = s.dense;
+  const layers = [28 * 28 * c1 * 25, 10 * 10 * c2 * 25 * c1, 5 * 5 * c2 * d1, d1 * d2, d2 * 10];
+  return m * layers.reduce((sum, macs, l) => sum + macs * (l === 0 ? 2 : 3), 0);
+}
 
 function convWorkloads(): Workload[] {
   const shapes: [string, Omit<ConvSpec, 'kind' | 'dtype' | 'pass'>][] = [
@@ -121,7 +183,7 @@ function convWorkloads(): Workload[] {
 
 /** Workloads that run in a fresh child process each, for their peak RSS. */
 export function isIsolated(w: Workload): boolean {
-  return w.spec.kind === 'train' || w.spec.kind === 'conv';
+  return w.spec.kind === 'train' || w.spec.kind === 'conv' || w.spec.kind === 'cnn';
 }
 
 function trainingWorkloads(): Workload[] {
@@ -200,6 +262,10 @@ export function rate(spec: WorkloadSpec, ms: number): Rate | undefined {
       // Multiply-adds of one convolution ('same', stride 1: every output position sees f·f·C taps); backward does two.
       const macs = spec.m * spec.H * spec.W * spec.F * spec.f * spec.f * spec.C;
       return { value: ((spec.pass === 'forward' ? 2 : 4) * macs) / (ms * 1e6), unit: 'GFLOPS' };
+    }
+    case 'cnn': {
+      const steps = Math.ceil(spec.examples / spec.batch);
+      return { value: (2 * lenetMacs(spec, spec.batch) * steps) / (ms * 1e6), unit: 'GFLOPS' };
     }
     case 'train':
       return undefined;

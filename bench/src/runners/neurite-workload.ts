@@ -1,4 +1,5 @@
 import { add, conv2d, conv2dBackpropFilter, conv2dBackpropInput, matmul, setBackend, sigmoid, type Tensor, tensor } from '@neurite/tensor';
+import { neuriteCnn } from '../cnn/neurite.ts';
 import { neuriteTrainer } from '../train/neurite.ts';
 import { randomData, type Workload } from '../workloads.ts';
 
@@ -10,6 +11,7 @@ export function prepareNeurite(backend: string, w: Workload) {
   setBackend(backend);
   const s = w.spec;
   if (s.kind === 'train') return neuriteTrainer(s);
+  if (s.kind === 'cnn') return neuriteCnn(s);
   const make = (size: number, seed: number, shape: number[]): Tensor => tensor(randomData(size, seed), s.dtype, shape);
   switch (s.kind) {
     case 'gemm': {

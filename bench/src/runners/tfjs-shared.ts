@@ -3,6 +3,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { tfjsCnn } from '../cnn/tfjs.ts';
 import { tfjsTrainer } from '../train/tfjs.ts';
 import { randomData, type Workload } from '../workloads.ts';
 import { type InProcessRunner, inProcess, type Prepared, type Runner } from './types.ts';
@@ -31,6 +32,7 @@ function prepare(backend: string, w: Workload): Prepared {
   if (s.dtype !== 'float32') return 'n/a: TensorFlow.js has no float64';
   if (tf.getBackend() !== backend) return `n/a: active backend is ${tf.getBackend()}, not ${backend}`;
   if (s.kind === 'train') return tfjsTrainer(s);
+  if (s.kind === 'cnn') return tfjsCnn(s);
   const make = (size: number, seed: number, shape: number[]): tf.Tensor =>
     tf.tensor(Float32Array.from(randomData(size, seed)), shape, 'float32');
   const inputs: tf.Tensor[] = [];

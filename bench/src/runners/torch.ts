@@ -20,7 +20,10 @@ interface Reply {
   threads?: number;
   mkldnn?: boolean;
   error?: string;
-  results?: Record<string, { medianMs: number; runs: number; layout?: string; rss?: RssStats; train?: TrainStats } | { reason: string }>;
+  results?: Record<
+    string,
+    { medianMs: number; runs: number; layout?: string; rss?: RssStats; train?: TrainStats; loss0?: number } | { reason: string }
+  >;
 }
 
 let versions: Reply | undefined;
@@ -28,7 +31,7 @@ let versions: Reply | undefined;
 export const torchRunner: Runner = {
   name: 'torch',
   description:
-    "PyTorch (CPU) in a python child: `a @ b` (transposes as views), `torch.sigmoid`, `x + y`; training: the course's loops by hand with torch ops (addmm, in-place updates, no autograd); `F.conv2d` and `aten.convolution_backward`, each in NCHW and channels_last, the faster reported",
+    "PyTorch (CPU) in a python child: `a @ b` (transposes as views), `torch.sigmoid`, `x + y`; training: the course's loops by hand with torch ops (addmm, in-place updates, no autograd); `F.conv2d` and `aten.convolution_backward`; LeNet as nn.Sequential with autograd, torch.optim.Adam and F.cross_entropy; each conv and LeNet workload in NCHW and channels_last, the faster reported",
   neurite: false,
   async init() {
     versions = await callPython<Reply>(python, script, { probe: true });
@@ -53,6 +56,7 @@ export const torchRunner: Runner = {
           runs: r.runs,
           ...(r.rss ? { rss: r.rss } : {}),
           ...(r.train ? { train: r.train } : {}),
+          ...(r.loss0 !== undefined ? { loss0: r.loss0 } : {}),
         });
         log(`  ${'torch'.padEnd(10)} ${w.title}: ${r.medianMs.toFixed(3)} ms (median of ${r.runs}${r.layout ? `, ${r.layout}` : ''})`);
       }

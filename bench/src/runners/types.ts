@@ -23,7 +23,17 @@ export interface Runner {
  * One timed run and its cleanup, or for a training workload one training iteration (see
  * measure.ts timeTraining), or why the workload does not apply ("no float64").
  */
-export type Prepared = { step: () => unknown; dispose?: () => void } | { iterate: Iterate; dispose?: () => void } | string;
+export type Prepared =
+  | {
+      step: () => unknown;
+      dispose?: () => void;
+      /** LeNet: the first batch's loss at the initial weights. */
+      loss0?: number;
+      /** The step runs only part of the workload (`batches` of an epoch): its times are multiplied by `scale`. */
+      estimate?: { batches: number; scale: number };
+    }
+  | { iterate: Iterate; dispose?: () => void }
+  | string;
 
 export interface InProcessRunner {
   name: string;
@@ -60,7 +70,14 @@ export function inProcess(r: InProcessRunner): Runner {
             cell = { ok: true, ...timed, train: { windowIterations, iterationsRun, peakRssKB, startRssKB, costs } };
           } else {
             cell = await timeIt(prepared.step, timing);
-            if (cell.ok && w.spec.kind === 'conv') cell.rss = { peakKB: process.resourceUsage().maxRSS, startKB: startRssKB };
+            if (cell.ok && (w.spec.kind === 'conv' || w.spec.kind === 'cnn')) {
+              cell.rss = { peakKB: process.resourceUsage().maxRSS, startKB: startRssKB };
+            }
+            if (cell.ok && prepared.loss0 !== undefined) cell.loss0 = prepared.loss0;
+            if (cell.ok && prepared.estimate) {
+              cell.medianMs *= prepared.estimate.scale;
+              cell.estimatedFrom = prepared.estimate.batches;
+            }
           }
           cells.set(w.id, cell);
           if (cell.ok) log(`  ${r.name.padEnd(10)} ${w.title}: ${cell.medianMs.toFixed(3)} ms (median of ${cell.runs})`);
