@@ -1,16 +1,18 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { oneHot } from '@neurite/datasets';
-import { Dense, Dropout, type InitializerConfig, type ModelJson, Sequential } from '@neurite/layers';
+import { Dense, Dropout, type InitializerConfig, type ModelJson, Sequential, Unflatten } from '@neurite/layers';
 import { loadModel as loadModelFolder, saveModelSync } from '@neurite/layers/node';
 import type { OptimizerName } from '@neurite/optimizers';
 import { NeuriteError, type Tensor } from '@neurite/tensor';
 import { readInputText } from '@neurite/tensor/node';
+import { cnnLayers, parseCnnItem } from './cnn.ts';
 import type { DataFile } from './data/files.ts';
 import type { InputSpec } from './data/load.ts';
-import { FileError, fileErrorFor } from './errors.ts';
+import { FileError, fileErrorFor, UsageError } from './errors.ts';
 import { CLI_FILE } from './folder.ts';
 import { checkMeta } from './meta.ts';
+import { ValueProblem } from './parse.ts';
 import type { Resolved } from './resolve.ts';
 
 export { CLI_FILE };
@@ -61,22 +63,41 @@ const OPTIMIZERS: Record<Resolved['optimizer'], OptimizerName> = {
  * The course's models as a Sequential: hidden Dense layers (each followed by Dropout when
  * asked), then one sigmoid unit for two classes or a softmax over k. Weights are drawn layer
  * by layer, W before b, from numpy's legacy stream seeded with --seed: W1 then W2 for the
- * shallow model, exactly the course's order.
+ * shallow model, exactly the course's order. A cnn takes the same columns (n_x, m) and
+ * starts with Unflatten, which turns them back into the images `input` describes.
  */
-export function buildModel(s: Resolved, nx: number, classes: number): Sequential {
+export function buildModel(s: Resolved, nx: number, classes: number, input?: InputSpec): Sequential {
   const kernelInitializer = INITIALIZERS[s.init];
   const activation = s.activation === 'leaky-relu' ? 'leakyRelu' : s.activation;
   const model = new Sequential({ inputUnits: nx, dtype: s.dtype, seed: s.seed });
-  s.layers.forEach((units, i) => {
-    model.add(new Dense(units, { activation, kernelInitializer }));
-    if (s.dropout > 0) model.add(new Dropout(s.dropout, { seed: s.seed + i + 1 }));
-  });
+  if (s.model === 'cnn') {
+    if (input?.kind !== 'image') throw new UsageError('--model cnn needs images: --data digits, mnist:<dir> or cats:<train.h5>,<test.h5>');
+    model.add(new Unflatten([input.height, input.width, input.channels]));
+    try {
+      const items = (s.layers as string[]).map(parseCnnItem);
+      for (const layer of cnnLayers(items, s, kernelInitializer)) model.add(layer);
+    } catch (error) {
+      if (error instanceof ValueProblem) throw new UsageError(`--layers: ${error.message}`);
+      throw error;
+    }
+  } else {
+    (s.layers as number[]).forEach((units, i) => {
+      model.add(new Dense(units, { activation, kernelInitializer }));
+      if (s.dropout > 0) model.add(new Dropout(s.dropout, { seed: s.seed + i + 1 }));
+    });
+  }
   model.add(
     classes > 2
-      ? new Dense(classes, { activation: 'softmax', kernelInitializer })
-      : new Dense(1, { activation: 'sigmoid', kernelInitializer }),
+      ? new Dense(classes, { activation: 'softmax', kernelInitializer: s.model === 'cnn' ? { name: 'glorotUniform' } : kernelInitializer })
+      : new Dense(1, { activation: 'sigmoid', kernelInitializer: s.model === 'cnn' ? { name: 'glorotUniform' } : kernelInitializer }),
   );
-  model.build();
+  try {
+    model.build();
+  } catch (error) {
+    // A cnn's layers can shrink the image to nothing (too many pools); the layer's message says where.
+    if (s.model === 'cnn' && error instanceof Error && error.name === 'ShapeError') throw new UsageError(`--layers: ${error.message}`);
+    throw error;
+  }
   model.compile({
     loss: classes > 2 ? 'categoricalCrossEntropy' : 'binaryCrossEntropy',
     optimizer: OPTIMIZERS[s.optimizer],

@@ -1,12 +1,13 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { layerList } from './cnn.ts';
 import { UsageError } from './errors.ts';
-import { boolean, choice, integer, layerSizes, list, number, type Parser, text, ValueProblem } from './parse.ts';
+import { boolean, choice, integer, list, number, type Parser, text, ValueProblem } from './parse.ts';
 
 /**
  * Every training setting, once: the flag, its help, its parser. `train`, `sweep` and config
  * files all read this table, so a setting is spelled and validated the same way everywhere.
  */
-export const MODELS = ['logistic', 'shallow', 'deep'] as const;
+export const MODELS = ['logistic', 'shallow', 'deep', 'cnn'] as const;
 export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'leaky-relu'] as const;
 export const INITS = ['small', 'scaled', 'he', 'xavier', 'zeros'] as const;
 export const OPTIMIZERS = ['gd', 'momentum', 'rmsprop', 'adam'] as const;
@@ -20,7 +21,8 @@ export interface TrainSettings {
   validationSplit?: number;
   label?: string;
   model?: (typeof MODELS)[number];
-  layers?: number[];
+  /** Hidden sizes of the dense models, or the items of a cnn (canonical strings). */
+  layers?: number[] | string[];
   hidden?: number;
   activation?: (typeof ACTIVATIONS)[number];
   init?: (typeof INITS)[number];
@@ -58,13 +60,13 @@ export const SETTINGS: SettingSpec[] = [
   {
     key: 'data',
     flags: '-d, --data <spec>',
-    help: 'training data: planar | circles | moons | blobs | xor | spiral | gaussian | cats:<train.h5>,<test.h5> | csv:<file> | mnist:<dir> (default: planar)',
+    help: 'training data: planar | circles | moons | blobs | xor | spiral | gaussian | cats:<train.h5>,<test.h5> | csv:<file> | mnist:<dir> | digits[:seed=<n>] (default: planar)',
     parse: text('a data spec'),
   },
   {
     key: 'testData',
     flags: '--test-data <spec>',
-    help: 'held-out data in the same form as --data (cats and mnist bring their own)',
+    help: 'held-out data in the same form as --data (cats, mnist and digits bring their own)',
     parse: text('a data spec'),
   },
   {
@@ -88,14 +90,14 @@ export const SETTINGS: SettingSpec[] = [
   {
     key: 'model',
     flags: '-m, --model <kind>',
-    help: `model preset: ${MODELS.join(' | ')} (the course's three models)`,
+    help: `model preset: ${MODELS.join(' | ')} (the course's three models, and a convolutional network for images)`,
     parse: choice(MODELS),
   },
   {
     key: 'layers',
     flags: '--layers <sizes>',
-    help: 'hidden-layer sizes, e.g. 20,7,5 (input and output sizes come from the data)',
-    parse: layerSizes(),
+    help: 'hidden-layer sizes, e.g. 20,7,5, or the layers of a cnn, e.g. conv:6x5:same,maxpool:2,conv:16x5,maxpool:2,flatten,dense:84 (input and output layers come from the data; see the README)',
+    parse: layerList(),
     sweepable: true,
   },
   {
@@ -258,8 +260,12 @@ export function checkCombination(settings: Partial<TrainSettings>): void {
   if (settings.iterations !== undefined && settings.epochs !== undefined) {
     throw new UsageError('--iterations and --epochs are the same setting; give one of them');
   }
-  if (settings.model && settings.layers) {
-    throw new UsageError(`--model ${settings.model} and --layers both choose the model; give one of them`);
+  const cnnLayers = settings.layers?.some((v) => typeof v === 'string');
+  if (settings.model && settings.model !== 'cnn' && settings.layers) {
+    throw new UsageError(
+      `--model ${settings.model} and --layers both choose the model; give one of them`,
+      cnnLayers ? 'conv, pool and flatten layers make a cnn: --model cnn, or no --model' : undefined,
+    );
   }
   if (settings.hidden !== undefined && settings.model && settings.model !== 'shallow') {
     throw new UsageError(`--hidden sets the units of the shallow model, received --model ${settings.model}`);

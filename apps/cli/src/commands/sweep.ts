@@ -76,7 +76,7 @@ async function sweepCommand(cmd: Command): Promise<void> {
       if (stopRequested) break;
       const s = resolveSettings({ ...given, ...Object.fromEntries(combo) });
       const label = axes.map((k) => `${flagOf(k).slice(2)} ${String(combo.find(([key]) => key === k)?.[1])}`).join(', ');
-      const model = buildModel(s, data.X.shape[0], data.classes.length);
+      const model = buildModel(s, data.X.shape[0], data.classes.length, data.input);
       const X = model.prepareInput(data.X);
       const test = data.test ? { X: model.prepareInput(data.test.X), Y: targetsFor(model, data.test.Y) } : undefined;
       const history: History = { iterations: [], costs: [], testCosts: [] };

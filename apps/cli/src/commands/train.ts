@@ -105,7 +105,7 @@ async function trainCommand(cmd: Command): Promise<void> {
     dtype: s.dtype,
   });
   const nx = data.X.shape[0];
-  const model = resumed?.model ?? buildModel(s, nx, data.classes.length);
+  const model = resumed?.model ?? buildModel(s, nx, data.classes.length, data.input);
   if (model.inputUnits !== nx) throw new UsageError(`--resume: the model takes ${model.inputUnits} features, the data has ${nx}`);
   const X = model.prepareInput(data.X);
   const Y = targetsFor(model, data.Y);
@@ -241,7 +241,9 @@ async function trainCommand(cmd: Command): Promise<void> {
   const lines = [testMetrics || valMetrics ? line('Train accuracy', train) : line('Accuracy', train)];
   if (valMetrics) lines.push(line('Validation accuracy', valMetrics));
   if (testMetrics) lines.push(line('Test accuracy', testMetrics));
-  lines.push(`Trained ${result.done - startedAt} ${s.unit}s in ${formatSeconds(result.seconds)} (${round(speed, 1)} ${s.unit}s/s)`);
+  // A cnn's epochs take seconds each: "0 epochs/s" would say nothing.
+  const rate = speed >= 1 || speed === 0 ? `${round(speed, 1)} ${s.unit}s/s` : `${formatSeconds(1 / speed)} per ${s.unit}`;
+  lines.push(`Trained ${result.done - startedAt} ${s.unit}s in ${formatSeconds(result.seconds)} (${rate})`);
   if (out) lines.push(`Saved model to ${out}${replaced ? ` (replaced the model that was there: ${replaced})` : ''}`);
   if (s.plot) lines.push(`Wrote the loss${meta.history.accuracies?.length ? ' and accuracy' : ''} plot to ${s.plot}`);
   process.stdout.write(`${lines.join('\n')}\n`);

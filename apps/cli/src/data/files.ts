@@ -23,6 +23,8 @@ export interface DataFile {
 export function specFiles(spec: DataSpec): string[] {
   switch (spec.kind) {
     case 'generated':
+    case 'digits':
+      // The digits come from the installed mnist package, not from a file the user named.
       return [];
     case 'cats':
       return [resolve(spec.train), resolve(spec.test)];

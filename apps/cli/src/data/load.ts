@@ -5,7 +5,7 @@ import { type FloatDType, NeuriteError, Tensor } from '@neurite/tensor';
 import { statInputFile } from '@neurite/tensor/node';
 import { FileError, fileErrorFor, UsageError } from '../errors.ts';
 import { loadCsv } from './csv.ts';
-import { loadMnist } from './mnist.ts';
+import { loadDigits, loadMnist } from './mnist.ts';
 import { type DataSpec, describeSpec, type GeneratorName, parseDataSpec } from './spec.ts';
 
 /**
@@ -107,6 +107,8 @@ async function loadSpec(spec: DataSpec, options: LoadOptions, flag: string, like
       return loadCsv(spec.path, { label: options.label, dtype: options.dtype, like });
     case 'mnist':
       return loadMnist(spec.dir, { dtype: options.dtype, flag });
+    case 'digits':
+      return loadDigits(spec, { dtype: options.dtype, flag });
   }
 }
 
