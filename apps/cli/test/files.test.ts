@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { Dense, Sequential } from '@neurite/layers';
 import { saveModelSync } from '@neurite/layers/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../src/cli.ts';
 import { tempDir } from './harness.ts';
+import { inProcess } from './in-process.ts';
 
 /**
  * Files the CLI reads that are not what they claim: a FIFO (whose open blocks) or /dev/zero
@@ -18,27 +18,6 @@ afterAll(tmp.cleanup);
 const at = (name: string) => join(tmp.dir, name);
 const hasMkfifo = spawnSync('mkfifo', ['--version']).status === 0;
 const hasZero = existsSync('/dev/zero');
-
-async function inProcess(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = process.stdout.write;
-  const err = process.stderr.write;
-  let stdout = '';
-  let stderr = '';
-  process.stdout.write = ((chunk: string) => {
-    stdout += chunk;
-    return true;
-  }) as typeof out;
-  process.stderr.write = ((chunk: string) => {
-    stderr += chunk;
-    return true;
-  }) as typeof err;
-  try {
-    return { code: await run(argv), stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
-}
 
 /** A copy of the trained CSV model with neurite-cli.json edited. */
 function tampered(name: string, edit: (meta: Record<string, { data?: string }>) => void): string {

@@ -1,8 +1,8 @@
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../src/cli.ts';
 import { finish, neurite, start, tempDir } from './harness.ts';
+import { inProcess } from './in-process.ts';
 
 /**
  * A bad-input probe: about a hundred hostile invocations (bad flags and values, bad files,
@@ -18,34 +18,6 @@ const tmp = tempDir();
 afterAll(tmp.cleanup);
 const at = (name: string) => join(tmp.dir, name);
 const json = (name: string, value: unknown) => writeFileSync(at(name), typeof value === 'string' ? value : JSON.stringify(value));
-
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI in this process, with stdout and stderr captured. */
-async function inProcess(argv: string[]): Promise<Outcome> {
-  const out = process.stdout.write;
-  const err = process.stderr.write;
-  let stdout = '';
-  let stderr = '';
-  process.stdout.write = ((chunk: string) => {
-    stdout += chunk;
-    return true;
-  }) as typeof out;
-  process.stderr.write = ((chunk: string) => {
-    stderr += chunk;
-    return true;
-  }) as typeof err;
-  try {
-    return { code: await run(argv), stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
-}
 
 /** A checkpoint's neurite-cli.json with one key changed. */
 // biome-ignore lint/suspicious/noExplicitAny: the tests edit arbitrary keys of a JSON file
