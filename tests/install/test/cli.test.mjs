@@ -50,7 +50,7 @@ describe('@neurite/cli from the registry', () => {
     assert.deepEqual(Object.keys(report.platform.prebuilt).sort(), ['linux-arm64-gnu', 'linux-x64-gnu', 'linux-x64-musl']);
     const text = check(project.spawn('neurite', ['info'], env), 'neurite info').stdout;
     assert.match(text, new RegExp(`${platformTriple()}: native`));
-    assert.match(text, /elsewhere .*js/i);
+    assert.match(text, /everywhere else .*wasm .*else js/i);
     checkTraining(check(project.spawn('neurite', ['train'], env), 'neurite train'));
   });
 });
