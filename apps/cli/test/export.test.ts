@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Conv2D, Dense, Flatten, MaxPool2D, Sequential } from '@neurite/layers';
 import { saveModel } from '@neurite/layers/node';
@@ -56,6 +56,27 @@ describe('neurite export', () => {
       output: { shape: '(m, 1)' },
     });
     expect(result.bytes).toBe(readFileSync(out).length);
+  });
+
+  it('refuses to replace an existing file without --overwrite, before loading the model', async () => {
+    const dir = join(tmp.dir, 'kept');
+    await saveModel(new Sequential({ inputUnits: 2, seed: 1 }).add(new Dense(1, { activation: 'sigmoid' })).build(), dir);
+    const out = join(tmp.dir, 'kept-user-file.onnx');
+    writeFileSync(out, "the user's own file");
+    const refused = await neurite(['export', '--model', dir, '--format', 'onnx', '--out', out]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`--out: '${out}' already exists`);
+    expect(refused.stderr).toContain('--overwrite');
+    expect(readFileSync(out, 'utf8')).toBe("the user's own file");
+    // Checked before the model is read: a missing model folder still reports the existing file.
+    const first = await neurite(['export', '--model', join(tmp.dir, 'nope'), '--format', 'onnx', '--out', out]);
+    expect(first.stderr).toContain('already exists');
+    const replaced = await neurite(['export', '--model', dir, '--format', 'onnx', '--out', out, '--overwrite']);
+    expect(replaced.code).toBe(0);
+    expect(fromOnnx(readFileSync(out)).layers[0].describe()).toBe('Dense (sigmoid)');
+    const folder = await neurite(['export', '--model', dir, '--format', 'onnx', '--out', tmp.dir, '--overwrite']);
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toContain('is a directory');
   });
 
   it('refuses an unknown format, a missing folder or a missing --format, by name', async () => {
