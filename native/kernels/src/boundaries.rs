@@ -406,6 +406,16 @@ fn reductions_over_every_axis_set() {
         vec![40_000],
         vec![1, 32_769],
     ];
+    // A full sum splits into SUM_BLOCK blocks from THRESHOLD elements on: either side of
+    // that, a partial last block, and rows that each split.
+    let split = crate::parallel::THRESHOLD;
+    let block = crate::reduce::SUM_BLOCK;
+    let shapes = shapes.into_iter().chain(
+        [split - 1, split, split + 1, 5 * block + 1]
+            .map(|n| vec![n])
+            .into_iter()
+            .chain([vec![3, split + 7]]),
+    );
     for shape in shapes {
         let rank = shape.len();
         let len: usize = shape.iter().product();

@@ -1,5 +1,10 @@
-/// The float types the kernels run on. f32 and f64 share one generic implementation;
-/// the math functions are std's, which are correctly rounded to within an ulp.
+//! The float types the kernels run on. f32 and f64 share one generic implementation. exp,
+//! log (f32), tanh (f32) and sigmoid are branch-free approximations that vectorize (here and in
+//! real/approx.rs), each within a stated error of the exact value; the others are std's.
+
+mod approx;
+
+/// The float types the kernels run on.
 pub trait Real:
     Copy
     + Send
@@ -101,12 +106,30 @@ fn sigmoid_f32(z: f32) -> f32 {
 
 #[inline(always)]
 fn exp_f64(x: f64) -> f64 {
-    x.exp()
+    approx::exp_f64(x)
 }
 
 #[inline(always)]
+fn ln_f32(x: f32) -> f32 {
+    approx::ln_for_f32(x as f64) as f32
+}
+
+#[inline(always)]
+fn ln_f64(x: f64) -> f64 {
+    x.ln()
+}
+
+/// As sigmoid_f32, in f64: the same two formulas as [`sigmoid`], selected rather than
+/// branched on, so that the loop vectorizes.
+#[inline(always)]
 fn sigmoid_f64(z: f64) -> f64 {
-    sigmoid(z)
+    let e = approx::exp_f64(-z.abs());
+    let s = 1.0 / (1.0 + e);
+    if z >= 0.0 {
+        s
+    } else {
+        e * s
+    }
 }
 
 #[inline(always)]
@@ -115,7 +138,7 @@ fn tanh_f64(x: f64) -> f64 {
 }
 
 macro_rules! impl_real {
-    ($t:ty, $name:literal, $exp:ident, $tanh:ident, $sigmoid:ident) => {
+    ($t:ty, $name:literal, $exp:ident, $ln:ident, $tanh:ident, $sigmoid:ident) => {
         impl Real for $t {
             const ZERO: Self = 0.0;
             const ONE: Self = 1.0;
@@ -134,7 +157,7 @@ macro_rules! impl_real {
             }
             #[inline(always)]
             fn ln(self) -> Self {
-                <$t>::ln(self)
+                $ln(self)
             }
             #[inline(always)]
             fn sqrt(self) -> Self {
@@ -168,8 +191,8 @@ macro_rules! impl_real {
     };
 }
 
-impl_real!(f32, "float32", exp_f32, tanh_f32, sigmoid_f32);
-impl_real!(f64, "float64", exp_f64, tanh_f64, sigmoid_f64);
+impl_real!(f32, "float32", exp_f32, ln_f32, tanh_f32, sigmoid_f32);
+impl_real!(f64, "float64", exp_f64, ln_f64, tanh_f64, sigmoid_f64);
 
 /// Stable in both tails: exp is only taken of a non-positive number.
 #[inline(always)]
