@@ -48,9 +48,18 @@ def prepare(np, spec):
     if spec["kind"] == "elementwise":
         x = make(spec["size"], 3, (spec["size"],))
         y = make(spec["size"], 4, (spec["size"],))
-        if spec["op"] == "sigmoid":
-            return lambda: 1 / (1 + np.exp(-x))
-        return lambda: x + y
+        positive = np.abs(x)
+        return {
+            "sigmoid": lambda: 1 / (1 + np.exp(-x)),
+            "tanh": lambda: np.tanh(x),
+            "exp": lambda: np.exp(x),
+            "log": lambda: np.log(positive),
+            "sigmoidBackward": lambda: x * y * (1 - y),
+            "add": lambda: x + y,
+            "mul": lambda: x * y,
+            "sum": lambda: x.sum(),
+            "copy": lambda: x.copy(),
+        }[spec["op"]]
     return None
 
 

@@ -83,7 +83,18 @@ def prepare_dense(torch, spec):
         b = uniform(N, K).T if spec["transB"] else uniform(K, N)
         return lambda: a @ b
     x, y = uniform(spec["size"]), uniform(spec["size"])
-    return (lambda: torch.sigmoid(x)) if spec["op"] == "sigmoid" else (lambda: x + y)
+    positive = x.abs()
+    return {
+        "sigmoid": lambda: torch.sigmoid(x),
+        "tanh": lambda: torch.tanh(x),
+        "exp": lambda: torch.exp(x),
+        "log": lambda: torch.log(positive),
+        "sigmoidBackward": lambda: x * y * (1 - y),
+        "add": lambda: x + y,
+        "mul": lambda: x * y,
+        "sum": lambda: x.sum(),
+        "copy": lambda: x.clone(),
+    }[spec["op"]]
 
 
 def logistic(torch, spec, X, Y):

@@ -16,9 +16,16 @@ export interface GemmSpec {
   transB: boolean;
 }
 
+/**
+ * One op over `size` elements, output allocation included. log reads |x| (positive inputs);
+ * sigmoidBackward is dA·A·(1 − A) with A = y; copy is a fresh copy of x, the memory-speed
+ * reference for the others (same bytes read and written as a unary op).
+ */
+export type ElementwiseOp = 'sigmoid' | 'tanh' | 'exp' | 'log' | 'sigmoidBackward' | 'add' | 'mul' | 'sum' | 'copy';
+
 export interface ElementwiseSpec {
   kind: 'elementwise';
-  op: 'sigmoid' | 'add';
+  op: ElementwiseOp;
   dtype: BenchDType;
   size: number;
 }
@@ -118,6 +125,18 @@ function gemm(title: string, dtype: BenchDType, M: number, N: number, K: number,
   return { id, title, spec: { kind: 'gemm', dtype, M, N, K, transA: false, transB } };
 }
 
+const ELEMENTWISE_TITLES: Record<ElementwiseOp, string> = {
+  sigmoid: 'sigmoid',
+  tanh: 'tanh',
+  exp: 'exp',
+  log: 'log of |x|',
+  sigmoidBackward: 'sigmoidBackward, dA·A·(1 − A)',
+  add: 'add',
+  mul: 'mul',
+  sum: 'sum to a scalar',
+  copy: 'copy (memory-speed reference)',
+};
+
 export const workloads: readonly Workload[] = [
   ...[128, 256, 512, 1024].map((n) => gemm(`GEMM f32 ${n}x${n}`, 'float32', n, n, n)),
   gemm('GEMM f32 (20x12288)@(12288x209): Z1 of the cat net', 'float32', 20, 209, 12288),
@@ -125,16 +144,24 @@ export const workloads: readonly Workload[] = [
   gemm('GEMM f32 (1x12288)@(12288x209): logistic regression w·X', 'float32', 1, 209, 12288),
   gemm('GEMM f32 (20x209)@(12288x209)ᵀ: dW1 = dZ1·A0ᵀ (transB)', 'float32', 20, 12288, 209, true),
   gemm('GEMM f64 1024x1024', 'float64', 1024, 1024, 1024),
-  {
-    id: 'sigmoid-float32-1M',
-    title: 'sigmoid f32, 1M elements',
-    spec: { kind: 'elementwise', op: 'sigmoid', dtype: 'float32', size: 1 << 20 },
-  },
-  { id: 'add-float32-1M', title: 'add f32, 1M + 1M elements', spec: { kind: 'elementwise', op: 'add', dtype: 'float32', size: 1 << 20 } },
+  ...elementwiseWorkloads(),
   ...convWorkloads(),
   ...cnnWorkloads(),
   ...trainingWorkloads(),
 ];
+
+/** Issue 19's elementwise rows, 1M elements in both dtypes (the f32 sigmoid and add ids unchanged). */
+function elementwiseWorkloads(): Workload[] {
+  const size = 1 << 20;
+  const ops = Object.keys(ELEMENTWISE_TITLES) as ElementwiseOp[];
+  return (['float32', 'float64'] as const).flatMap((dtype) =>
+    ops.map((op) => ({
+      id: `${op}-${dtype}-1M`,
+      title: `${ELEMENTWISE_TITLES[op]} ${dtype === 'float32' ? 'f32' : 'f64'}, 1M elements`,
+      spec: { kind: 'elementwise', op, dtype, size } as const,
+    })),
+  );
+}
 
 function cnnWorkloads(): Workload[] {
   const lenet: Omit<CnnSpec, 'pass' | 'examples'> = {

@@ -1,4 +1,21 @@
-import { add, conv2d, conv2dBackpropFilter, conv2dBackpropInput, matmul, setBackend, sigmoid, type Tensor, tensor } from '@neurite/tensor';
+import {
+  abs,
+  add,
+  conv2d,
+  conv2dBackpropFilter,
+  conv2dBackpropInput,
+  exp,
+  log,
+  matmul,
+  mul,
+  setBackend,
+  sigmoid,
+  sigmoidBackward,
+  sum,
+  type Tensor,
+  tanh,
+  tensor,
+} from '@neurite/tensor';
 import { neuriteCnn } from '../cnn/neurite.ts';
 import { neuriteTrainer } from '../train/neurite.ts';
 import { randomData, type Workload } from '../workloads.ts';
@@ -23,7 +40,20 @@ export function prepareNeurite(backend: string, w: Workload) {
     case 'elementwise': {
       const x = make(s.size, 3, [s.size]);
       const y = make(s.size, 4, [s.size]);
-      return { step: s.op === 'sigmoid' ? () => sigmoid(x) : () => add(x, y) };
+      const positive = abs(x);
+      const steps = {
+        sigmoid: () => sigmoid(x),
+        tanh: () => tanh(x),
+        exp: () => exp(x),
+        log: () => log(positive),
+        sigmoidBackward: () => sigmoidBackward(x, y),
+        add: () => add(x, y),
+        mul: () => mul(x, y),
+        sum: () => sum(x),
+        // tensor() of a typed array copies it into fresh (zero-filled) storage, as an op's output is.
+        copy: () => tensor(x.data, s.dtype, [s.size]),
+      };
+      return { step: steps[s.op] };
     }
     case 'conv': {
       const xShape = [s.m, s.H, s.W, s.C];

@@ -26,7 +26,7 @@ let versions: Reply | undefined;
 export const numpyRunner: Runner = {
   name: 'numpy',
   description:
-    "numpy in a python3 child process (`a @ b`, `a @ b.T`, `1 / (1 + np.exp(-x))`, `x + y`; training: the course's vectorized code in float32, python/bench_train.py), its BLAS threads included",
+    "numpy in a python3 child process (`a @ b`, `a @ b.T`, `1 / (1 + np.exp(-x))`, `np.tanh`, `np.exp`, `np.log`, `x * y * (1 - y)`, `x + y`, `x.sum()`, `x.copy()`; training: the course's vectorized code in float32, python/bench_train.py), its BLAS threads included",
   neurite: false,
   async init() {
     versions = await call({ probe: true });

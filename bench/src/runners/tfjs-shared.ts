@@ -49,7 +49,21 @@ function prepare(backend: string, w: Workload): Prepared {
       const x = make(s.size, 3, [s.size]);
       const y = make(s.size, 4, [s.size]);
       inputs.push(x, y);
-      op = s.op === 'sigmoid' ? () => tf.sigmoid(x) : () => tf.add(x, y);
+      const positive = tf.abs(x);
+      inputs.push(positive);
+      const ops = {
+        sigmoid: () => tf.sigmoid(x),
+        tanh: () => tf.tanh(x),
+        exp: () => tf.exp(x),
+        log: () => tf.log(positive),
+        // Three kernels, as tfjs's own sigmoid gradient is written.
+        sigmoidBackward: () => tf.tidy(() => tf.mul(tf.mul(x, y), tf.sub(1, y))),
+        add: () => tf.add(x, y),
+        mul: () => tf.mul(x, y),
+        sum: () => tf.sum(x),
+        copy: () => tf.clone(x),
+      };
+      op = ops[s.op];
       break;
     }
     case 'conv': {
