@@ -129,7 +129,7 @@ const ELEMENTWISE_TITLES: Record<ElementwiseOp, string> = {
   sigmoid: 'sigmoid',
   tanh: 'tanh',
   exp: 'exp',
-  log: 'log of |x|',
+  log: 'log of abs(x)',
   sigmoidBackward: 'sigmoidBackward, dA·A·(1 − A)',
   add: 'add',
   mul: 'mul',
