@@ -396,6 +396,34 @@ fn reduce_reference(op: ReduceOp, x: &[f64], shape: &[usize], axes: &[usize]) ->
     out
 }
 
+/// Full sums of float64 input around the block and split sizes. float32 inputs (the test below)
+/// sum exactly in f64, so only float64 ones show whether the order of additions, and so the bits,
+/// changes with the thread count.
+#[test]
+fn float64_sums_at_every_split() {
+    let (split, block) = (crate::parallel::THRESHOLD, crate::reduce::SUM_BLOCK);
+    let mut lens = crate::testing::around(&[block, 2 * block, split, 5 * block]);
+    lens.push(3 * split + 17);
+    for len in lens {
+        let x: Vec<f64> = input(len as u64, len, 4.0);
+        let got = same_everywhere(&format!("f64 sum of {len}"), || {
+            let mut out = vec![0.0f64; 1];
+            reduce(ReduceOp::Sum, &x, &[len], &[0], &mut out).unwrap();
+            out
+        });
+        // Any order of n f64 additions: error <= n·2^-53·Σ|x| (to first order).
+        let (want, mag) = x
+            .iter()
+            .fold((0.0f64, 0.0f64), |(s, m), &v| (s + v, m + v.abs()));
+        let bound = 2.0 * len as f64 * 2f64.powi(-53) * mag;
+        assert!(
+            (got[0] - want).abs() <= bound,
+            "f64 sum of {len}: {} vs {want}",
+            got[0]
+        );
+    }
+}
+
 #[test]
 fn reductions_over_every_axis_set() {
     let shapes: Vec<Vec<usize>> = vec![

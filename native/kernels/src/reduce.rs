@@ -159,15 +159,19 @@ fn reduce_block<T: Real>(
     }
 }
 
-/// Σ src in f64. Long runs are cut into blocks of a fixed length, summed on the pool and the
-/// block sums added in order: the blocks do not depend on the thread count, so neither do the
-/// bits of the result.
+/// Σ src in f64. Runs longer than a block are cut into blocks of a fixed length and the block
+/// sums added in order, on the pool when the run is long enough, else on this thread: the same
+/// arithmetic either way, so the bits of the result do not depend on the thread count.
 fn sum_contiguous<T: Real>(src: &[T]) -> f64 {
     use rayon::prelude::*;
-    if !parallel::worth_splitting(src.len(), CHEAP) {
+    if src.len() <= SUM_BLOCK {
         return simd::sum_f64(src);
     }
-    let parts: Vec<f64> = src.par_chunks(SUM_BLOCK).map(simd::sum_f64).collect();
+    let parts: Vec<f64> = if parallel::worth_splitting(src.len(), CHEAP) {
+        src.par_chunks(SUM_BLOCK).map(simd::sum_f64).collect()
+    } else {
+        src.chunks(SUM_BLOCK).map(simd::sum_f64).collect()
+    };
     parts.iter().sum()
 }
 
