@@ -255,3 +255,22 @@ fn pools_take_the_max_of_every_tie_and_average_inside_the_image() {
     // Window (0, 1) holds two tied 3s: both receive its 1. The 5 is the max of four windows.
     assert_eq!(dx, [0.0, 2.0, 2.0, 0.0, 0.0, 0.0, 2.0, 0.0, 4.0]);
 }
+
+#[test]
+fn one_channel_direct_path_matches_the_definition() {
+    // in_c = 1 with stride 1 along W takes the direct loops (`direct`): output rows around one and two
+    // CHUNK_ROWS (256) and across images, with padding, strides and dilation.
+    for (m, hw, f, out_c, s, d, pads) in [
+        (1, (16, 16), (5, 5), 6, (1, 1), (1, 1), [2, 2, 2, 2]),
+        (1, (15, 17), (3, 3), 1, (1, 1), (1, 1), [1, 1, 1, 1]),
+        (3, (9, 19), (5, 5), 7, (1, 1), (1, 1), [2, 2, 2, 2]),
+        (2, (23, 23), (2, 3), 9, (2, 1), (1, 2), [0, 1, 1, 0]),
+        (1, (17, 15), (3, 3), 32, (1, 1), (2, 2), [2, 2, 2, 2]),
+        (5, (28, 28), (5, 5), 6, (1, 1), (1, 1), [2, 2, 2, 2]),
+    ] {
+        let g = geometry(m, hw, 1, f, out_c, s, d, pads);
+        assert!(direct(&g));
+        check::<f32>(g, (m * hw.0 * hw.1) as u64);
+        check::<f64>(g, (m * hw.0 * hw.1) as u64 + 1);
+    }
+}
