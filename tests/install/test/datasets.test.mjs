@@ -1,7 +1,7 @@
 // `npm i @neurite/tensor @neurite/datasets` from the local registry (its third-party
 // dependencies proxied from the npm registry).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { check, createProject, readmeExample } from './lib/project.mjs';
 
@@ -44,6 +44,18 @@ function checkSmoke(res) {
   assert.deepEqual(out.file.Y, [1, 0, 1, 0, 1, 0]);
 }
 
+// HDF5 is an optional peer: without h5wasm the HDF5 call names it; with it, the cat file loads.
+const CATS = new URL('../../../../shared/datasets/train_catvnoncat.h5', import.meta.url).pathname;
+const HDF5 = `
+import { readHdf5 } from '@neurite/datasets/node';
+try {
+  const X = await readHdf5(${JSON.stringify(CATS)}, 'train_set_x');
+  console.log(JSON.stringify({ shape: X.shape, first: Array.from(X.data.slice(0, 3)) }));
+} catch (error) {
+  console.log(JSON.stringify({ error: error.name, packageName: error.packageName, message: error.message }));
+}
+`;
+
 describe('@neurite/datasets', () => {
   let project;
   before(() => {
@@ -56,6 +68,20 @@ describe('@neurite/datasets', () => {
   it('loads planarFlower and parses CSV on Node', () => checkSmoke(check(project.node('smoke.mjs'), 'node smoke.mjs')));
   it('loads planarFlower and parses CSV on Deno', () =>
     checkSmoke(check(project.deno('smoke.mjs', ['--allow-read', '--allow-write', '--allow-env']), 'deno run smoke.mjs')));
+  it('installs without h5wasm; HDF5 then names the package to install, and works once it is there', () => {
+    assert.equal(existsSync(project.path('node_modules/h5wasm')), false, 'h5wasm was installed though it is an optional peer');
+    project.write('hdf5.mjs', HDF5);
+    const without = JSON.parse(check(project.node('hdf5.mjs'), 'node hdf5.mjs').stdout.trim().split('\n').at(-1));
+    assert.equal(without.error, 'MissingDependencyError', JSON.stringify(without));
+    assert.equal(without.packageName, 'h5wasm');
+    assert.match(without.message, /npm install h5wasm/);
+    project.install(['h5wasm']);
+    const withIt = JSON.parse(check(project.node('hdf5.mjs'), 'node hdf5.mjs').stdout.trim().split('\n').at(-1));
+    // train_set_x is (209, 64, 64, 3) uint8; its first pixel is (17, 31, 56) (h5py reads the same).
+    assert.deepEqual(withIt.shape, [209, 64, 64, 3], JSON.stringify(withIt));
+    assert.deepEqual(withIt.first, [17, 31, 56]);
+  });
+
   it('runs the README example on Node and Deno', () => {
     check(project.node('readme.mjs'), 'node readme.mjs');
     check(project.deno('readme.mjs'), 'deno run readme.mjs');

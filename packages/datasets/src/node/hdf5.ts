@@ -1,27 +1,52 @@
 import { type DType, NeuriteError, Tensor, ValueError } from '@neurite/tensor';
 import { statInputFile } from '@neurite/tensor/node';
-import type { Dataset, File as H5File } from 'h5wasm';
+import { importOptional } from '../optional.ts';
 
 /** An HDF5 file that is missing, unreadable, truncated, not HDF5, or lacks a dataset. */
 export class Hdf5Error extends NeuriteError {
   override name = 'Hdf5Error';
 }
 
-type H5Module = typeof import('h5wasm');
+/*
+ * h5wasm (about 16 MB installed) is an optional peer: only HDF5 users install it. These are the
+ * parts of its File and Dataset read here, declared locally so that the published .d.ts files
+ * do not import 'h5wasm' (a TypeScript user without it would get "Cannot find module").
+ */
+export interface Dataset {
+  readonly shape: number[] | null;
+  readonly value: unknown;
+  readonly dtype: unknown;
+  readonly filters?: readonly unknown[];
+  readonly metadata: { size: number; total_size: number; shape?: number[] | null; virtual_sources?: readonly unknown[] };
+}
+export interface H5File {
+  keys(): string[];
+  get(name: string): unknown;
+  close(): unknown;
+}
+interface H5Module {
+  File: new (path: string, mode: 'r') => H5File;
+  ready: Promise<{ activate_throwing_error_handler(): void }>;
+}
+
 let h5: Promise<H5Module> | null = null;
 
 /**
  * h5wasm's node build reads the host filesystem directly (NODERAWFS). Its default
  * error handler only prints HDF5-DIAG to stderr and returns -1; the throwing handler
- * lets us turn library failures into errors that name the file.
+ * lets us turn library failures into errors that name the file. Loaded on first use; when it
+ * is not installed, a MissingDependencyError names it (and a later call tries again).
  */
-function library(): Promise<H5Module> {
+function library(fn: string): Promise<H5Module> {
   h5 ??= (async () => {
-    const lib = await import('h5wasm/node');
+    const lib = (await importOptional(() => import('h5wasm/node'), 'h5wasm', `${fn} (HDF5 files)`)) as unknown as H5Module;
     const Module = await lib.ready;
     Module.activate_throwing_error_handler();
     return lib;
-  })();
+  })().catch((err: unknown) => {
+    h5 = null;
+    throw err;
+  });
   return h5;
 }
 
@@ -38,8 +63,9 @@ const fileSizes = new WeakMap<H5File, number>();
 async function openFile(path: string, fn: string): Promise<H5File> {
   if (typeof path !== 'string' || path.length === 0)
     throw new ValueError(`${fn}: path must be a non-empty string, received ${String(path)}`);
+  // The missing package is named before the file is looked at: installing it is the fix either way.
+  const lib = await library(fn);
   const size = statInputFile(path, { fn, expected: 'an HDF5 file', error: Hdf5Error }).size;
-  const lib = await library();
   let file: H5File;
   try {
     file = new lib.File(path, 'r');
