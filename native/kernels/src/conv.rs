@@ -165,12 +165,18 @@ impl Conv2d {
 }
 
 /// With one input channel and stride 1 along W, conv2d and its filter gradient loop over the taps
-/// directly instead of im2col + GEMM. With one channel (LeNet's first layer: K = 25 taps, 6 filters) the
-/// GEMM's shape is so thin that packing dominates: 12.7 ms forward and 11.8 ms filter gradient
-/// for (64, 28, 28, 1) -> 6 filters 5x5, against a few ms direct (bench/README.md, issue 14).
+/// directly instead of im2col + GEMM, when there are few filters. With one channel (LeNet's first
+/// layer: K = 25 taps, 6 filters) the GEMM's shape is so thin that packing dominates: 12.7 ms
+/// forward and 11.8 ms filter gradient for (64, 28, 28, 1) -> 6 filters 5x5, against about 4 ms
+/// direct, and the LeNet step went from 26-32 to 18-20 ms. With 32 filters the GEMM amortizes its
+/// packing and wins ((64, 28, 28, 1) -> 32 3x3: 5.9-6.1 ms GEMM, 7.4-7.8 ms direct; one A/B run,
+/// load 1.7-2.8, bench/README.md, issue 14), so the direct path stops below 16 filters.
 fn direct(g: &Conv2d) -> bool {
-    g.in_c == 1 && g.stride_w == 1
+    g.in_c == 1 && g.stride_w == 1 && g.out_c < DIRECT_MAX_FILTERS
 }
+
+/// Filters below which the one-channel direct kernel beats im2col + GEMM (see `direct`).
+pub const DIRECT_MAX_FILTERS: usize = 16;
 
 /// z (rows x F) for output rows [r0, r0 + rows) by the definition, one output row (n, i) at a
 /// time in planar form: with one channel and stride 1 along W, a tap (p, q) reads a contiguous

@@ -265,12 +265,27 @@ fn one_channel_direct_path_matches_the_definition() {
         (1, (15, 17), (3, 3), 1, (1, 1), (1, 1), [1, 1, 1, 1]),
         (3, (9, 19), (5, 5), 7, (1, 1), (1, 1), [2, 2, 2, 2]),
         (2, (23, 23), (2, 3), 9, (2, 1), (1, 2), [0, 1, 1, 0]),
-        (1, (17, 15), (3, 3), 32, (1, 1), (2, 2), [2, 2, 2, 2]),
+        (
+            1,
+            (17, 15),
+            (3, 3),
+            DIRECT_MAX_FILTERS - 1,
+            (1, 1),
+            (2, 2),
+            [2, 2, 2, 2],
+        ),
         (5, (28, 28), (5, 5), 6, (1, 1), (1, 1), [2, 2, 2, 2]),
     ] {
         let g = geometry(m, hw, 1, f, out_c, s, d, pads);
         assert!(direct(&g));
         check::<f32>(g, (m * hw.0 * hw.1) as u64);
         check::<f64>(g, (m * hw.0 * hw.1) as u64 + 1);
+    }
+    // From DIRECT_MAX_FILTERS filters one channel goes through im2col + GEMM: the same definition.
+    for out_c in [DIRECT_MAX_FILTERS, 32] {
+        let g = geometry(2, (17, 15), 1, (3, 3), out_c, (1, 1), (1, 1), [1, 1, 1, 1]);
+        assert!(!direct(&g));
+        check::<f32>(g, out_c as u64);
+        check::<f64>(g, out_c as u64 + 1);
     }
 }

@@ -15,7 +15,10 @@
 //! sum; wide products (dW1) cut N in whole column tiles, each thread writing its own columns.
 
 // The kernels are x86-64 only; elsewhere `available()` is false and the rest goes unused.
-#![cfg_attr(not(target_arch = "x86_64"), allow(dead_code, unused_imports, unused_macros))]
+#![cfg_attr(
+    not(target_arch = "x86_64"),
+    allow(dead_code, unused_imports, unused_macros)
+)]
 
 use super::Gemm;
 use rayon::prelude::*;
