@@ -178,6 +178,40 @@ fn direct(g: &Conv2d) -> bool {
 /// Filters below which the one-channel direct kernel beats im2col + GEMM (see `direct`).
 pub const DIRECT_MAX_FILTERS: usize = 16;
 
+/// Calls `body(tap, start, lo, hi)` for each tap (p, q) of the output row of image `img` whose
+/// top input row is h0, over output columns [j0, j0 + len) (one input channel, stride 1 along W):
+/// output column j reads input column j + off, inside the image for j in [lo, hi), and the
+/// input run x[start..start + hi - lo] is what those columns read. Taps that read only padding are skipped.
+fn tap_runs(
+    g: &Conv2d,
+    img: usize,
+    h0: isize,
+    j0: usize,
+    len: usize,
+    mut body: impl FnMut(usize, usize, usize, usize),
+) {
+    for p in 0..g.f_h {
+        let h = h0 + (p * g.dil_h) as isize;
+        if h < 0 || h >= g.in_h as isize {
+            continue;
+        }
+        let base = (img * g.in_h + h as usize) * g.in_w;
+        for q in 0..g.f_w {
+            let off = (q * g.dil_w) as isize - g.pad_left as isize;
+            let lo = (-off).max(j0 as isize) as usize;
+            let hi = ((g.in_w as isize - off).min((j0 + len) as isize)).max(lo as isize) as usize;
+            if lo < hi {
+                body(
+                    p * g.f_w + q,
+                    (base as isize + lo as isize + off) as usize,
+                    lo,
+                    hi,
+                );
+            }
+        }
+    }
+}
+
 /// z (rows x F) for output rows [r0, r0 + rows) by the definition, one output row (n, i) at a
 /// time in planar form: with one channel and stride 1 along W, a tap (p, q) reads a contiguous
 /// run of x for consecutive j, so each filter's row is an axpy over j (the loop that vectorizes),
@@ -193,31 +227,16 @@ fn conv_direct_rows<T: Real>(x: &[T], w: &[T], g: &Conv2d, r0: usize, z: &mut [T
         let j0 = (r0 + r) % ow;
         let len = (ow - j0).min(rows - r);
         plane.fill(T::ZERO);
-        for p in 0..g.f_h {
-            let h = h0 + (p * g.dil_h) as isize;
-            if h < 0 || h >= g.in_h as isize {
-                continue;
-            }
-            let base = (img * g.in_h + h as usize) * g.in_w;
-            for q in 0..g.f_w {
-                // Input column of output column j: j + off; valid j in [lo, hi) within [j0, j0 + len).
-                let off = (q * g.dil_w) as isize - g.pad_left as isize;
-                let lo = (-off).max(j0 as isize) as usize;
-                let hi =
-                    ((g.in_w as isize - off).min((j0 + len) as isize)).max(lo as isize) as usize;
-                if lo >= hi {
-                    continue;
-                }
-                let xs = &x[(base as isize + lo as isize + off) as usize..][..hi - lo];
-                for f in 0..n {
-                    let wv = w[(p * g.f_w + q) * n + f];
-                    let pl = &mut plane[f * ow + lo..f * ow + hi];
-                    for (a, &xv) in pl.iter_mut().zip(xs) {
-                        *a += xv * wv;
-                    }
+        tap_runs(g, img, h0, j0, len, |tap, start, lo, hi| {
+            let xs = &x[start..][..hi - lo];
+            for f in 0..n {
+                let wv = w[tap * n + f];
+                let pl = &mut plane[f * ow + lo..f * ow + hi];
+                for (a, &xv) in pl.iter_mut().zip(xs) {
+                    *a += xv * wv;
                 }
             }
-        }
+        });
         for j in 0..len {
             let zr = &mut z[(r + j) * n..(r + j + 1) * n];
             for (f, v) in zr.iter_mut().enumerate() {
@@ -252,42 +271,28 @@ fn filter_direct_rows<T: Real>(
                 plane[f * ow + j0 + j] = v;
             }
         }
-        for p in 0..g.f_h {
-            let h = h0 + (p * g.dil_h) as isize;
-            if h < 0 || h >= g.in_h as isize {
-                continue;
-            }
-            let base = (img * g.in_h + h as usize) * g.in_w;
-            for q in 0..g.f_w {
-                let off = (q * g.dil_w) as isize - g.pad_left as isize;
-                let lo = (-off).max(j0 as isize) as usize;
-                let hi =
-                    ((g.in_w as isize - off).min((j0 + len) as isize)).max(lo as isize) as usize;
-                if lo >= hi {
-                    continue;
+        tap_runs(g, img, h0, j0, len, |tap, start, lo, hi| {
+            let xs = &x[start..][..hi - lo];
+            for f in 0..n {
+                let ds = &plane[f * ow + lo..f * ow + hi];
+                let mut s = [T::ZERO; 8];
+                let (xc, dc) = (xs.chunks_exact(8), ds.chunks_exact(8));
+                let (xr, dr) = (xc.remainder(), dc.remainder());
+                for (xa, da) in xc.zip(dc) {
+                    for l in 0..8 {
+                        s[l] += xa[l] * da[l];
+                    }
                 }
-                let xs = &x[(base as isize + lo as isize + off) as usize..][..hi - lo];
-                for f in 0..n {
-                    let ds = &plane[f * ow + lo..f * ow + hi];
-                    let mut s = [T::ZERO; 8];
-                    let (xc, dc) = (xs.chunks_exact(8), ds.chunks_exact(8));
-                    let (xr, dr) = (xc.remainder(), dc.remainder());
-                    for (xa, da) in xc.zip(dc) {
-                        for l in 0..8 {
-                            s[l] += xa[l] * da[l];
-                        }
-                    }
-                    let mut t = T::ZERO;
-                    for (&xv, &dv) in xr.iter().zip(dr) {
-                        t += xv * dv;
-                    }
-                    for v in s {
-                        t += v;
-                    }
-                    acc[(p * g.f_w + q) * n + f] += t;
+                let mut t = T::ZERO;
+                for (&xv, &dv) in xr.iter().zip(dr) {
+                    t += xv * dv;
                 }
+                for v in s {
+                    t += v;
+                }
+                acc[tap * n + f] += t;
             }
-        }
+        });
         r += len;
     }
 }
