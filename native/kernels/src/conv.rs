@@ -1,5 +1,6 @@
 //! 2-D convolution and pooling in the course's channels-last layout: images (m, H, W, C),
-//! filters (f_h, f_w, C, F). Convolution is im2col + GEMM through the BLAS provider:
+//! filters (f_h, f_w, C, F). One input channel has its own kernels (direct.rs); every other
+//! convolution is im2col + GEMM through the BLAS provider:
 //!
 //! - Z (M, F) = cols (M, K) · W (K, F), with M = m·out_h·out_w output positions and
 //!   K = f_h·f_w·C taps, W read in place as its (K, F) matrix;
@@ -16,6 +17,10 @@ use crate::check::{self, fail, Result};
 use crate::gemm::{self, Gemm, GemmScalar};
 use crate::Real;
 use rayon::prelude::*;
+
+mod direct;
+pub use direct::DIRECT_MAX_FILTERS;
+use direct::{conv_filter_rows, direct, filter_direct_rows};
 
 /// Output positions per task: cols is CHUNK_ROWS x K (288 taps: 288 KB of f32).
 const CHUNK_ROWS: usize = 256;
@@ -164,139 +169,6 @@ impl Conv2d {
     }
 }
 
-/// With one input channel and stride 1 along W, conv2d and its filter gradient loop over the taps
-/// directly instead of im2col + GEMM, when there are few filters. With one channel (LeNet's first
-/// layer: K = 25 taps, 6 filters) the GEMM's shape is so thin that packing dominates: 12.7 ms
-/// forward and 11.8 ms filter gradient for (64, 28, 28, 1) -> 6 filters 5x5, against about 4 ms
-/// direct, and the LeNet step went from 26-32 to 18-20 ms. With 32 filters the GEMM amortizes its
-/// packing and wins ((64, 28, 28, 1) -> 32 3x3: 5.9-6.1 ms GEMM, 7.4-7.8 ms direct; one A/B run,
-/// load 1.7-2.8, bench/README.md, issue 14), so the direct path stops below 16 filters.
-fn direct(g: &Conv2d) -> bool {
-    g.in_c == 1 && g.stride_w == 1 && g.out_c < DIRECT_MAX_FILTERS
-}
-
-/// Filters below which the one-channel direct kernel beats im2col + GEMM (see `direct`).
-pub const DIRECT_MAX_FILTERS: usize = 16;
-
-/// Calls `body(tap, start, lo, hi)` for each tap (p, q) of the output row of image `img` whose
-/// top input row is h0, over output columns [j0, j0 + len) (one input channel, stride 1 along W):
-/// output column j reads input column j + off, inside the image for j in [lo, hi), and the
-/// input run x[start..start + hi - lo] is what those columns read. Taps that read only padding are skipped.
-fn tap_runs(
-    g: &Conv2d,
-    img: usize,
-    h0: isize,
-    j0: usize,
-    len: usize,
-    mut body: impl FnMut(usize, usize, usize, usize),
-) {
-    for p in 0..g.f_h {
-        let h = h0 + (p * g.dil_h) as isize;
-        if h < 0 || h >= g.in_h as isize {
-            continue;
-        }
-        let base = (img * g.in_h + h as usize) * g.in_w;
-        for q in 0..g.f_w {
-            let off = (q * g.dil_w) as isize - g.pad_left as isize;
-            let lo = (-off).max(j0 as isize) as usize;
-            let hi = ((g.in_w as isize - off).min((j0 + len) as isize)).max(lo as isize) as usize;
-            if lo < hi {
-                body(
-                    p * g.f_w + q,
-                    (base as isize + lo as isize + off) as usize,
-                    lo,
-                    hi,
-                );
-            }
-        }
-    }
-}
-
-/// z (rows x F) for output rows [r0, r0 + rows) by the definition, one output row (n, i) at a
-/// time in planar form: with one channel and stride 1 along W, a tap (p, q) reads a contiguous
-/// run of x for consecutive j, so each filter's row is an axpy over j (the loop that vectorizes),
-/// then the (F, out_w) plane is transposed into z's (out_w, F) rows.
-fn conv_direct_rows<T: Real>(x: &[T], w: &[T], g: &Conv2d, r0: usize, z: &mut [T]) {
-    let (n, ow) = (g.out_c, g.out_w);
-    let mut plane = vec![T::ZERO; n * ow];
-    let mut r = 0;
-    let rows = z.len() / n;
-    while r < rows {
-        // The rest of this output row (n, i), from column j0.
-        let (img, h0, _) = g.origin(r0 + r);
-        let j0 = (r0 + r) % ow;
-        let len = (ow - j0).min(rows - r);
-        plane.fill(T::ZERO);
-        tap_runs(g, img, h0, j0, len, |tap, start, lo, hi| {
-            let xs = &x[start..][..hi - lo];
-            for f in 0..n {
-                let wv = w[tap * n + f];
-                let pl = &mut plane[f * ow + lo..f * ow + hi];
-                for (a, &xv) in pl.iter_mut().zip(xs) {
-                    *a += xv * wv;
-                }
-            }
-        });
-        for j in 0..len {
-            let zr = &mut z[(r + j) * n..(r + j + 1) * n];
-            for (f, v) in zr.iter_mut().enumerate() {
-                *v = plane[f * ow + j0 + j];
-            }
-        }
-        r += len;
-    }
-}
-
-/// acc (K x F) += Σ over output rows [r0, r0 + rows) of each tap's input value times dZ's row,
-/// in the same planar form as conv_direct_rows: dZ's row transposed to (F, out_w), then one dot
-/// product over j per tap and filter, in 8 running sums so that it vectorizes.
-fn filter_direct_rows<T: Real>(
-    x: &[T],
-    dz: &[T],
-    g: &Conv2d,
-    r0: usize,
-    rows: usize,
-    acc: &mut [T],
-) {
-    let (n, ow) = (g.out_c, g.out_w);
-    let mut plane = vec![T::ZERO; n * ow];
-    let mut r = 0;
-    while r < rows {
-        let (img, h0, _) = g.origin(r0 + r);
-        let j0 = (r0 + r) % ow;
-        let len = (ow - j0).min(rows - r);
-        for j in 0..len {
-            let d = &dz[(r0 + r + j) * n..(r0 + r + j + 1) * n];
-            for (f, &v) in d.iter().enumerate() {
-                plane[f * ow + j0 + j] = v;
-            }
-        }
-        tap_runs(g, img, h0, j0, len, |tap, start, lo, hi| {
-            let xs = &x[start..][..hi - lo];
-            for f in 0..n {
-                let ds = &plane[f * ow + lo..f * ow + hi];
-                let mut s = [T::ZERO; 8];
-                let (xc, dc) = (xs.chunks_exact(8), ds.chunks_exact(8));
-                let (xr, dr) = (xc.remainder(), dc.remainder());
-                for (xa, da) in xc.zip(dc) {
-                    for l in 0..8 {
-                        s[l] += xa[l] * da[l];
-                    }
-                }
-                let mut t = T::ZERO;
-                for (&xv, &dv) in xr.iter().zip(dr) {
-                    t += xv * dv;
-                }
-                for v in s {
-                    t += v;
-                }
-                acc[tap * n + f] += t;
-            }
-        });
-        r += len;
-    }
-}
-
 /// Rows [r0, r0 + rows) of x's im2col matrix into cols (rows x K, taps in (p, q, c) order).
 fn im2col<T: Real>(x: &[T], g: &Conv2d, r0: usize, rows: usize, cols: &mut [T]) {
     let (c, k) = (g.in_c, g.taps());
@@ -387,13 +259,12 @@ pub fn conv2d<T: GemmScalar>(
             .enumerate()
             .for_each(|(i, z)| {
                 let rows = z.len() / n;
-                if direct(g) {
-                    conv_direct_rows(x, w, g, i * CHUNK_ROWS, z);
-                } else {
-                    let mut cols = vec![T::ZERO; rows * k];
-                    im2col(x, g, i * CHUNK_ROWS, rows, &mut cols);
-                    gemm::gemm_serial(p, &product(false, false, rows, n, k, 0.0), &cols, w, z);
+                if g.in_c == 1 {
+                    return conv_filter_rows(x, w, bias, g, i * CHUNK_ROWS, z);
                 }
+                let mut cols = vec![T::ZERO; rows * k];
+                im2col(x, g, i * CHUNK_ROWS, rows, &mut cols);
+                gemm::gemm_serial(p, &product(false, false, rows, n, k, 0.0), &cols, w, z);
                 if let Some(b) = bias {
                     for zr in z.chunks_exact_mut(n) {
                         for (v, &bv) in zr.iter_mut().zip(b) {

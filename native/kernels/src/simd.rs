@@ -10,7 +10,7 @@ use crate::Real;
 
 #[inline]
 #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
-fn has_avx2() -> bool {
+pub(crate) fn has_avx2() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
         std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
@@ -42,6 +42,9 @@ macro_rules! dispatched {
         unsafe fn $avx<$($g: $b),*>($($arg: $ty),*) $body
     };
 }
+
+/// For the other modules' loops (conv's direct kernels): `use crate::simd::{dispatched, has_avx2}`.
+pub(crate) use dispatched;
 
 pub trait Map1<T>: Fn(T) -> T + Copy {}
 impl<T, F: Fn(T) -> T + Copy> Map1<T> for F {}

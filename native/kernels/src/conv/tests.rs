@@ -258,8 +258,9 @@ fn pools_take_the_max_of_every_tie_and_average_inside_the_image() {
 
 #[test]
 fn one_channel_direct_path_matches_the_definition() {
-    // in_c = 1 with stride 1 along W takes the direct loops (`direct`): output rows around one and two
-    // CHUNK_ROWS (256) and across images, with padding, strides and dilation.
+    // in_c = 1 with stride 1 along W and few filters takes the planar filter gradient (`direct`),
+    // and every one-channel forward the register blocks (8 filters here, zero-padded): output
+    // rows around one and two CHUNK_ROWS (256) and across images, with padding, strides and dilation.
     for (m, hw, f, out_c, s, d, pads) in [
         (1, (16, 16), (5, 5), 6, (1, 1), (1, 1), [2, 2, 2, 2]),
         (1, (15, 17), (3, 3), 1, (1, 1), (1, 1), [1, 1, 1, 1]),
@@ -281,11 +282,48 @@ fn one_channel_direct_path_matches_the_definition() {
         check::<f32>(g, (m * hw.0 * hw.1) as u64);
         check::<f64>(g, (m * hw.0 * hw.1) as u64 + 1);
     }
-    // From DIRECT_MAX_FILTERS filters one channel goes through im2col + GEMM: the same definition.
-    for out_c in [DIRECT_MAX_FILTERS, 32] {
-        let g = geometry(2, (17, 15), 1, (3, 3), out_c, (1, 1), (1, 1), [1, 1, 1, 1]);
+}
+
+#[test]
+fn one_channel_filter_blocks_match_the_definition() {
+    // From DIRECT_MAX_FILTERS filters, or with a stride along W, dW goes through im2col + GEMM;
+    // the forward's blocks of 16 filters (then 8, W zero-padded) at counts around one and two
+    // blocks, output rows around CHUNK_ROWS (17 x 15 = 255 per image), strides, dilation, padding.
+    let cases = [
+        (
+            2,
+            (17, 15),
+            (3, 3),
+            DIRECT_MAX_FILTERS,
+            (1, 1),
+            (1, 1),
+            [1, 1, 1, 1],
+        ),
+        (2, (17, 15), (3, 3), 17, (1, 1), (1, 1), [1, 1, 1, 1]),
+        (2, (17, 15), (3, 3), 31, (1, 1), (1, 1), [1, 1, 1, 1]),
+        (2, (17, 15), (3, 3), 32, (1, 1), (1, 1), [1, 1, 1, 1]),
+        (1, (17, 17), (3, 3), 33, (1, 1), (1, 1), [1, 1, 1, 1]),
+        (1, (16, 16), (5, 5), 64, (1, 1), (1, 1), [2, 2, 2, 2]),
+        (2, (12, 13), (3, 2), 65, (2, 2), (2, 1), [1, 0, 2, 1]),
+        (3, (9, 11), (3, 3), 5, (1, 2), (1, 1), [0, 0, 0, 0]),
+    ];
+    for (m, hw, f, out_c, s, d, pads) in cases {
+        let g = geometry(m, hw, 1, f, out_c, s, d, pads);
         assert!(!direct(&g));
         check::<f32>(g, out_c as u64);
         check::<f64>(g, out_c as u64 + 1);
+        // The bias is added in the same kernel: Z + b, to the same bound.
+        let x: Vec<f64> = values(g.x_len(), 7);
+        let w: Vec<f64> = values(g.taps() * out_c, 8);
+        let b: Vec<f64> = values(out_c, 9);
+        let (z_ref, _, _) = reference(&g, &x, &w, &vec![0.0; g.rows() * out_c]);
+        let with_b: Vec<f64> = z_ref
+            .iter()
+            .enumerate()
+            .map(|(i, z)| z + b[i % out_c])
+            .collect();
+        let mut z = vec![f64::NAN; z_ref.len()];
+        conv2d(&x, &w, Some(&b), &g, &mut z).unwrap();
+        assert_close("Z + b", &z, &with_b, g.taps() + 1);
     }
 }
