@@ -19,8 +19,9 @@ use crate::Real;
 use rayon::prelude::*;
 
 mod direct;
-pub use direct::DIRECT_MAX_FILTERS;
-use direct::{conv_filter_rows, direct, filter_direct_rows};
+mod filter_blocks;
+use direct::conv_filter_rows;
+use filter_blocks::filter_block_rows;
 
 /// Output positions per task: cols is CHUNK_ROWS x K (288 taps: 288 KB of f32).
 const CHUNK_ROWS: usize = 256;
@@ -296,13 +297,7 @@ pub fn conv2d_backprop_filter<T: GemmScalar>(
     let chunks = rows.div_ceil(CHUNK_ROWS);
     let parts = rayon::current_num_threads().min(chunks).max(1);
     // One partial dW per part, over a fixed range of chunks, summed in part order below.
-    let sum_range = |part: usize, acc: &mut [T]| {
-        if direct(g) {
-            let (a, b) = (chunks * part / parts, chunks * (part + 1) / parts);
-            let r1 = (b * CHUNK_ROWS).min(rows);
-            filter_direct_rows(x, dz, g, a * CHUNK_ROWS, r1 - a * CHUNK_ROWS, acc);
-            return;
-        }
+    let gemm_range = |part: usize, acc: &mut [T]| {
         let mut cols = vec![T::ZERO; CHUNK_ROWS.min(rows) * k];
         for chunk in chunks * part / parts..chunks * (part + 1) / parts {
             let r0 = chunk * CHUNK_ROWS;
@@ -317,6 +312,15 @@ pub fn conv2d_backprop_filter<T: GemmScalar>(
                 acc,
             );
         }
+    };
+    let sum_range = |part: usize, acc: &mut [T]| {
+        if g.in_c == 1 {
+            let (a, b) = (chunks * part / parts, chunks * (part + 1) / parts);
+            let r1 = (b * CHUNK_ROWS).min(rows);
+            filter_block_rows(x, dz, g, a * CHUNK_ROWS, r1 - a * CHUNK_ROWS, acc);
+            return;
+        }
+        gemm_range(part, acc)
     };
     let partials: Vec<Vec<T>> = gemm::serial_region(|| {
         (0..parts)

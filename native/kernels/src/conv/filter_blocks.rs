@@ -1,0 +1,102 @@
+//! The one-input-channel filter gradient in register blocks: dW[t, f] = Σ over output positions
+//! of x at tap t times dZ[position, f]. For each output row, a block of taps x filters of sums
+//! stays in registers while the row's positions stream past: one dZ vector and one broadcast x
+//! value per tap and position. Planar dot products (`filter_direct_rows`) and im2col + GEMM
+//! both pay for a layout change first (dZ transposed, or the im2col matrix written).
+
+use super::direct::fill_band;
+use super::Conv2d;
+use crate::simd::{dispatched, has_avx2};
+use crate::Real;
+
+/// 4 taps x 16 float32 filters, or 8 taps x 8 filters for the last 8 filters or fewer (dZ's
+/// rows zero-padded to a multiple of 8): eight AVX2 accumulators either way.
+const WIDE: usize = 16;
+const WIDE_TAPS: usize = 4;
+const NARROW: usize = 8;
+const NARROW_TAPS: usize = 8;
+
+dispatched!(
+    /// acc (K x F) += Σ over output rows [r0, r0 + rows) of each tap's input value times dZ's
+    /// row: one input channel, any stride and dilation. Each output row's sums are added into
+    /// acc once the row is done, so the order of additions depends only on r0 and rows.
+    filter_block_rows, filter_block_rows_avx2, <T: Real>(x: &[T], dz: &[T], g: &Conv2d, r0: usize, rows: usize, acc: &mut [T]) {
+        let (n, ow, k) = (g.out_c, g.out_w, g.taps());
+        let np = n.div_ceil(NARROW) * NARROW;
+        let width = g.pad_left + g.in_w + g.pad_right;
+        let mut band = vec![T::ZERO; g.f_h * width];
+        let mut dzp = vec![T::ZERO; ow * np];
+        // Tap t reads band[off[t] + j·stride_w] for the row's j-th position.
+        let off: Vec<usize> = (0..k).map(|t| (t / g.f_w) * width + (t % g.f_w) * g.dil_w).collect();
+        let mut r = 0;
+        while r < rows {
+            let (img, h0, _) = g.origin(r0 + r);
+            let j0 = (r0 + r) % ow;
+            let len = (ow - j0).min(rows - r);
+            fill_band(x, g, img, h0, &mut band);
+            for (dst, src) in dzp.chunks_exact_mut(np).zip(dz[(r0 + r) * n..(r0 + r + len) * n].chunks_exact(n)) {
+                dst[..n].copy_from_slice(src);
+            }
+            let row = Row { band: &band, dz: &dzp[..len * np], np, first: j0 * g.stride_w, stride: g.stride_w };
+            let mut f0 = 0;
+            while f0 < n {
+                let wide = np - f0 > NARROW;
+                let mut t0 = 0;
+                while t0 < k {
+                    let taps = &off[t0..];
+                    t0 += match (wide, k - t0) {
+                        (true, left) if left >= WIDE_TAPS => row.add::<WIDE, WIDE_TAPS>(taps, f0, t0, n, acc),
+                        (true, _) => row.add::<WIDE, 1>(taps, f0, t0, n, acc),
+                        (false, left) if left >= NARROW_TAPS => row.add::<NARROW, NARROW_TAPS>(taps, f0, t0, n, acc),
+                        (false, _) => row.add::<NARROW, 1>(taps, f0, t0, n, acc),
+                    };
+                }
+                f0 += if wide { WIDE } else { NARROW };
+            }
+            r += len;
+        }
+    }
+);
+
+/// One output row: its padded input rows, its dZ rows padded to np filters, and where its first
+/// position reads (band column `first` at tap offset 0, then `stride` apart).
+struct Row<'a, T> {
+    band: &'a [T],
+    dz: &'a [T],
+    np: usize,
+    first: usize,
+    stride: usize,
+}
+
+impl<T: Real> Row<'_, T> {
+    /// Adds the row's sums for taps [t0, t0 + C) (band offsets `taps[..C]`) and filters
+    /// [f0, f0 + B) into acc (K x n), the padding filters left out. Returns C.
+    #[inline(always)]
+    fn add<const B: usize, const C: usize>(
+        &self,
+        taps: &[usize],
+        f0: usize,
+        t0: usize,
+        n: usize,
+        acc: &mut [T],
+    ) -> usize {
+        let mut sums = [[T::ZERO; B]; C];
+        let at: [usize; C] = std::array::from_fn(|c| taps[c] + self.first);
+        for (j, d) in self.dz.chunks_exact(self.np).enumerate() {
+            let dv: &[T; B] = d[f0..f0 + B].try_into().unwrap();
+            let xv: [T; C] = std::array::from_fn(|c| self.band[at[c] + j * self.stride]);
+            for c in 0..C {
+                for l in 0..B {
+                    sums[c][l] += xv[c] * dv[l];
+                }
+            }
+        }
+        let real = B.min(n - f0);
+        for (c, s) in sums.iter().enumerate() {
+            for (a, &v) in acc[(t0 + c) * n + f0..][..real].iter_mut().zip(s) {
+                *a += v;
+            }
+        }
+        C
+    }
+}
