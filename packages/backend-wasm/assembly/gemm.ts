@@ -155,13 +155,19 @@ export function gemm<T>(
           for (let ir = 0; ir < mc; ir += MR) {
             const rows = min(MR, mc - ir);
             const out = c + <usize>(ic + ir) * cr + <usize>(jc + jr) * cc;
+            // A last panel of at most half the tile's columns (dW1's 20 = 8 + 8 + 4) takes the
+            // one-vector kernel: the same sums, half the work.
+            const half = cols <= NR / 2;
             if (packX) {
-              kernelPacked<T>(kc, xp + <usize>(ir * kc) * S, panelY, panelYk, tile);
+              if (half) kernelHalf<T>(kc, xp + <usize>(ir * kc) * S, S, <usize>MR * S, panelY, panelYk, tile);
+              else kernelPacked<T>(kc, xp + <usize>(ir * kc) * S, panelY, panelYk, tile);
             } else if (rows == MR) {
-              kernelDirect<T>(kc, xBlock + <usize>ir * xr, xr, xc, panelY, panelYk, tile);
+              if (half) kernelHalf<T>(kc, xBlock + <usize>ir * xr, xr, xc, panelY, panelYk, tile);
+              else kernelDirect<T>(kc, xBlock + <usize>ir * xr, xr, xc, panelY, panelYk, tile);
             } else {
               packPanels<T>(xBlock + <usize>ir * xr, xr, xc, rows, kc, MR, edgeX);
-              kernelPacked<T>(kc, edgeX, panelY, panelYk, tile);
+              if (half) kernelHalf<T>(kc, edgeX, S, <usize>MR * S, panelY, panelYk, tile);
+              else kernelPacked<T>(kc, edgeX, panelY, panelYk, tile);
             }
             writeTile<T>(tile, out, cr, cc, alpha, betaBlock, rows, cols);
           }
@@ -243,6 +249,30 @@ export function kernelDirect<T>(kc: i32, x: usize, xr: usize, xc: usize, y: usiz
     y += yk;
   }
   spill(tile, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41);
+}
+
+/**
+ * The first vector of Y's panel only (columns 0..NR/2): MR accumulators, stored where spill puts
+ * c00 ... c40. Row r, step p of X at x + r*xr + p*xc, as in kernelDirect.
+ */
+function kernelHalf<T>(kc: i32, x: usize, xr: usize, xc: usize, y: usize, yk: usize, tile: usize): void {
+  let c0 = v128.splat<T>(0), c1 = v128.splat<T>(0), c2 = v128.splat<T>(0), c3 = v128.splat<T>(0), c4 = v128.splat<T>(0);
+  const x1 = xr, x2 = xr + xr, x3 = x2 + xr, x4 = x3 + xr;
+  for (let p = 0; p < kc; p++) {
+    const y0 = v128.load(y);
+    c0 = v128.add<T>(c0, v128.mul<T>(v128.load_splat<T>(x), y0));
+    c1 = v128.add<T>(c1, v128.mul<T>(v128.load_splat<T>(x + x1), y0));
+    c2 = v128.add<T>(c2, v128.mul<T>(v128.load_splat<T>(x + x2), y0));
+    c3 = v128.add<T>(c3, v128.mul<T>(v128.load_splat<T>(x + x3), y0));
+    c4 = v128.add<T>(c4, v128.mul<T>(v128.load_splat<T>(x + x4), y0));
+    x += xc;
+    y += yk;
+  }
+  v128.store(tile, c0);
+  v128.store(tile, c1, 32);
+  v128.store(tile, c2, 64);
+  v128.store(tile, c3, 96);
+  v128.store(tile, c4, 128);
 }
 
 // @ts-expect-error: decorator
