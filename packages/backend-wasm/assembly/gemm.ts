@@ -25,7 +25,7 @@ import { packPanels, packPanelsContiguous } from './pack';
 export const MR: i32 = 5;
 /** Fewer rows of X (or columns of Y) than this go to the thin kernels of gemv.ts. */
 const THIN: i32 = 4;
-export const KC: i32 = 256;
+export const KC: i32 = 384;
 export const MC: i32 = 120;
 export const NC: i32 = 1024;
 /** Above this many rows (or columns), an operand is packed because enough panels reuse it. */
