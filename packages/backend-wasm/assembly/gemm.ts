@@ -1,17 +1,19 @@
 /*
  * GEMM for f32 and f64 (one generic body, instantiated twice), BLIS-style: C = alpha·op(A)·op(B)
- * + beta·C computed as tiles of MR x NR by a micro-kernel that keeps its 8 accumulators in
- * registers. V8's TurboFan issues every load of a loop step before the arithmetic, so all of a
- * step's broadcasts are live at once: a 5 x (2 vectors) tile needs 10 accumulators + 2 vectors
- * of Y + 5 broadcasts = 17 registers of x64's 15 usable and spilled three per step (seen with
- * `node --print-wasm-code`); 4 x 8 needs 14 and does not, and ran 18% faster at 1024.
+ * + beta·C computed as tiles of MR x NR (5 x 8 in f32, 5 x 4 in f64) by a micro-kernel that keeps
+ * its 10 accumulators in registers: 10 + 2 vectors of Y + one broadcast + one product = 15, all
+ * of x64's SIMD registers that V8 allocates. That fits only while TurboFan's schedule consumes
+ * each broadcast right after its load, which depends on what the code after the loop does with
+ * the accumulators (see spill); when it issued a step's five broadcasts first, 5 x 8 spilled
+ * three registers per step and 4 x 8 was faster. Check with `node --print-wasm-code` (stack
+ * slots [rbp-...] inside the kernel loop) after changing the kernels.
  *
  * The kernel multiplies a left operand X (read a scalar at a time and broadcast) by a right
  * operand Y (read two vectors of NR consecutive columns). C = op(A)·op(B) is computed either
  * as X = op(A), Y = op(B), or, when B is transposed, as Cᵀ = op(B)ᵀ·op(A)ᵀ, whichever lets Y be
  * read by rows; C is then written through its transposed strides. Y is packed into panels when
  * its rows are not contiguous or X has 8 rows or more (PACK_Y_ROWS); X is packed when many column
- * panels reuse it. Products with fewer than MR rows of X or MR columns of Y go to gemv.ts.
+ * panels reuse it. Products with fewer than THIN rows of X or THIN columns of Y go to gemv.ts.
  *
  * `part` of `parts` computes one contiguous range of whole tiles along the larger output side:
  * every element sums its k products in the same order (the same KC blocks) whatever the split,
@@ -20,8 +22,10 @@
 import { matrixTimesColumns, rowsTimesMatrix } from './gemv';
 import { packPanels, packPanelsContiguous } from './pack';
 
-export const MR: i32 = 4;
-export const KC: i32 = 256;
+export const MR: i32 = 5;
+/** Fewer rows of X (or columns of Y) than this go to the thin kernels of gemv.ts. */
+const THIN: i32 = 4;
+export const KC: i32 = 384;
 export const MC: i32 = 120;
 export const NC: i32 = 1024;
 /** Above this many rows (or columns), an operand is packed because enough panels reuse it. */
@@ -32,7 +36,7 @@ const REUSE = 64;
  * packed copy, read sequentially once, then serves every row tile from L2 (measured: Z1 of the
  * cat net 16 -> 23 GFLOPS). Below it, a GEMV-like product reads Y once anyway.
  */
-const PACK_Y_ROWS = 2 * MR;
+const PACK_Y_ROWS = 8;
 
 // @ts-expect-error: decorator
 @inline
@@ -99,11 +103,11 @@ export function gemm<T>(
     c0 = min(colsY, ((units * part) / parts) * NR);
     c1 = min(colsY, ((units * (part + 1)) / parts) * NR);
   }
-  if (k > 0 && rowsX < MR && yj == S && cc == S) {
+  if (k > 0 && rowsX < THIN && yj == S && cc == S) {
     rowsTimesMatrix<T>(r1 - r0, k, x + <usize>r0 * xr, xr, xc, y, yk, c + <usize>r0 * cr, cr, c0, c1, alpha, beta);
     return;
   }
-  if (k > 0 && colsY < MR && xc == S && yk == S) {
+  if (k > 0 && colsY < THIN && xc == S && yk == S) {
     matrixTimesColumns<T>(c1 - c0, k, x, xr, y + <usize>c0 * yj, yj, c + <usize>c0 * cc, cr, cc, r0, r1, alpha, beta);
     return;
   }
@@ -151,14 +155,21 @@ export function gemm<T>(
           for (let ir = 0; ir < mc; ir += MR) {
             const rows = min(MR, mc - ir);
             const out = c + <usize>(ic + ir) * cr + <usize>(jc + jr) * cc;
+            // A last panel of at most half the tile's columns (dW1's 20 = 8 + 8 + 4) takes the
+            // one-vector kernel: the same sums, half the work.
+            const half = cols <= NR / 2;
             if (packX) {
-              kernelPacked<T>(kc, xp + <usize>(ir * kc) * S, panelY, panelYk, out, cr, cc, alpha, betaBlock, rows, cols, tile);
+              if (half) kernelHalf<T>(kc, xp + <usize>(ir * kc) * S, S, <usize>MR * S, panelY, panelYk, tile);
+              else kernelPacked<T>(kc, xp + <usize>(ir * kc) * S, panelY, panelYk, tile);
             } else if (rows == MR) {
-              kernelDirect<T>(kc, xBlock + <usize>ir * xr, xr, xc, panelY, panelYk, out, cr, cc, alpha, betaBlock, cols, tile);
+              if (half) kernelHalf<T>(kc, xBlock + <usize>ir * xr, xr, xc, panelY, panelYk, tile);
+              else kernelDirect<T>(kc, xBlock + <usize>ir * xr, xr, xc, panelY, panelYk, tile);
             } else {
               packPanels<T>(xBlock + <usize>ir * xr, xr, xc, rows, kc, MR, edgeX);
-              kernelPacked<T>(kc, edgeX, panelY, panelYk, out, cr, cc, alpha, betaBlock, rows, cols, tile);
+              if (half) kernelHalf<T>(kc, edgeX, S, <usize>MR * S, panelY, panelYk, tile);
+              else kernelPacked<T>(kc, edgeX, panelY, panelYk, tile);
             }
+            writeTile<T>(tile, out, cr, cc, alpha, betaBlock, rows, cols);
           }
         }
       }
@@ -166,30 +177,24 @@ export function gemm<T>(
   }
 }
 
-/** X packed: the MR values of step p are adjacent, at immediate offsets. */
-function kernelPacked<T>(
-  kc: i32,
-  x: usize,
-  y: usize,
-  yk: usize,
-  c: usize,
-  cr: usize,
-  cc: usize,
-  alpha: T,
-  beta: T,
-  rows: i32,
-  cols: i32,
-  tile: usize,
-): void {
+/*
+ * The micro-kernels: the MR x NR tile of X·Y over kc steps, left in `tile` (see spill); Y's step
+ * p is at y + p*yk. Each must stay a function of its own: inlined into the driver (Binaryen
+ * inlines a function with one caller), the loop shared the driver's registers and spilled.
+ */
+
+/** X packed: the MR values of step p adjacent, read at immediate offsets (fewer address instructions). */
+function kernelPacked<T>(kc: i32, x: usize, y: usize, yk: usize, tile: usize): void {
   const S = sizeof<T>();
   let c00 = v128.splat<T>(0), c01 = v128.splat<T>(0);
   let c10 = v128.splat<T>(0), c11 = v128.splat<T>(0);
   let c20 = v128.splat<T>(0), c21 = v128.splat<T>(0);
   let c30 = v128.splat<T>(0), c31 = v128.splat<T>(0);
+  let c40 = v128.splat<T>(0), c41 = v128.splat<T>(0);
   for (let p = 0; p < kc; p++) {
     const y0 = v128.load(y);
     const y1 = v128.load(y, 16);
-    // Each broadcast is consumed at once: loading all five first makes V8 spill.
+    // Each broadcast is consumed at once, so one register serves all five.
     let v = v128.load_splat<T>(x);
     c00 = v128.add<T>(c00, v128.mul<T>(v, y0));
     c01 = v128.add<T>(c01, v128.mul<T>(v, y1));
@@ -202,33 +207,26 @@ function kernelPacked<T>(
     v = v128.load_splat<T>(x, 3 * S);
     c30 = v128.add<T>(c30, v128.mul<T>(v, y0));
     c31 = v128.add<T>(c31, v128.mul<T>(v, y1));
-    x += 4 * S;
+    v = v128.load_splat<T>(x, 4 * S);
+    c40 = v128.add<T>(c40, v128.mul<T>(v, y0));
+    c41 = v128.add<T>(c41, v128.mul<T>(v, y1));
+    x += <usize>MR * <usize>S;
     y += yk;
   }
-  storeTile<T>(c00, c01, c10, c11, c20, c21, c30, c31, c, cr, cc, alpha, beta, rows, cols, tile);
+  spill(tile, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41);
 }
 
-/** X read in place, row r at x + r*xr (always a whole tile of MR rows). */
-function kernelDirect<T>(
-  kc: i32,
-  x: usize,
-  xr: usize,
-  xc: usize,
-  y: usize,
-  yk: usize,
-  c: usize,
-  cr: usize,
-  cc: usize,
-  alpha: T,
-  beta: T,
-  cols: i32,
-  tile: usize,
-): void {
+/**
+ * X read in place: row r, step p at x + r*xr + p*xc. Exported (index.ts, kernelDirect32/64) only
+ * so that it has a second caller and Binaryen keeps it out of the driver.
+ */
+export function kernelDirect<T>(kc: i32, x: usize, xr: usize, xc: usize, y: usize, yk: usize, tile: usize): void {
   let c00 = v128.splat<T>(0), c01 = v128.splat<T>(0);
   let c10 = v128.splat<T>(0), c11 = v128.splat<T>(0);
   let c20 = v128.splat<T>(0), c21 = v128.splat<T>(0);
   let c30 = v128.splat<T>(0), c31 = v128.splat<T>(0);
-  const x1 = xr, x2 = xr + xr, x3 = x2 + xr;
+  let c40 = v128.splat<T>(0), c41 = v128.splat<T>(0);
+  const x1 = xr, x2 = xr + xr, x3 = x2 + xr, x4 = x3 + xr;
   for (let p = 0; p < kc; p++) {
     const y0 = v128.load(y);
     const y1 = v128.load(y, 16);
@@ -244,10 +242,37 @@ function kernelDirect<T>(
     v = v128.load_splat<T>(x + x3);
     c30 = v128.add<T>(c30, v128.mul<T>(v, y0));
     c31 = v128.add<T>(c31, v128.mul<T>(v, y1));
+    v = v128.load_splat<T>(x + x4);
+    c40 = v128.add<T>(c40, v128.mul<T>(v, y0));
+    c41 = v128.add<T>(c41, v128.mul<T>(v, y1));
     x += xc;
     y += yk;
   }
-  storeTile<T>(c00, c01, c10, c11, c20, c21, c30, c31, c, cr, cc, alpha, beta, MR, cols, tile);
+  spill(tile, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41);
+}
+
+/**
+ * The first vector of Y's panel only (columns 0..NR/2): MR accumulators, stored where spill puts
+ * c00 ... c40. Row r, step p of X at x + r*xr + p*xc, as in kernelDirect.
+ */
+function kernelHalf<T>(kc: i32, x: usize, xr: usize, xc: usize, y: usize, yk: usize, tile: usize): void {
+  let c0 = v128.splat<T>(0), c1 = v128.splat<T>(0), c2 = v128.splat<T>(0), c3 = v128.splat<T>(0), c4 = v128.splat<T>(0);
+  const x1 = xr, x2 = xr + xr, x3 = x2 + xr, x4 = x3 + xr;
+  for (let p = 0; p < kc; p++) {
+    const y0 = v128.load(y);
+    c0 = v128.add<T>(c0, v128.mul<T>(v128.load_splat<T>(x), y0));
+    c1 = v128.add<T>(c1, v128.mul<T>(v128.load_splat<T>(x + x1), y0));
+    c2 = v128.add<T>(c2, v128.mul<T>(v128.load_splat<T>(x + x2), y0));
+    c3 = v128.add<T>(c3, v128.mul<T>(v128.load_splat<T>(x + x3), y0));
+    c4 = v128.add<T>(c4, v128.mul<T>(v128.load_splat<T>(x + x4), y0));
+    x += xc;
+    y += yk;
+  }
+  v128.store(tile, c0);
+  v128.store(tile, c1, 32);
+  v128.store(tile, c2, 64);
+  v128.store(tile, c3, 96);
+  v128.store(tile, c4, 128);
 }
 
 // @ts-expect-error: decorator
@@ -257,13 +282,19 @@ function update<T>(dst: usize, acc: v128, alpha: v128, beta: T, vbeta: v128): vo
   v128.store(dst, beta == 0 ? r : v128.add<T>(r, v128.mul<T>(v128.load(dst), vbeta)));
 }
 
+
 /**
- * C[rows x cols] = alpha·acc + beta·C (beta = 0 ignores C, NaN included, as BLAS does). A whole
- * tile with unit column stride is stored as vectors; any other goes through `tile`.
+ * The accumulators, in order, to `tile` (row r at tile + 32r). Storing them right after the loop,
+ * rather than branching on the tile's shape there, keeps TurboFan's schedule of the loop as
+ * written: with the stores of writeTile's branches as the accumulators' uses it issued all seven
+ * loads of a step before the arithmetic and spilled three registers per step (seen with
+ * `node --print-wasm-code`; 10 accumulators + 2 vectors of Y + a broadcast + a product fill
+ * x64's 15 usable SIMD registers only when each broadcast dies at once).
  */
 // @ts-expect-error: decorator
 @inline
-function storeTile<T>(
+function spill(
+  tile: usize,
   c00: v128,
   c01: v128,
   c10: v128,
@@ -272,41 +303,53 @@ function storeTile<T>(
   c21: v128,
   c30: v128,
   c31: v128,
-  c: usize,
-  cr: usize,
-  cc: usize,
-  alpha: T,
-  beta: T,
-  rows: i32,
-  cols: i32,
-  tile: usize,
+  c40: v128,
+  c41: v128,
 ): void {
+  v128.store(tile, c00);
+  v128.store(tile, c01, 16);
+  v128.store(tile, c10, 32);
+  v128.store(tile, c11, 48);
+  v128.store(tile, c20, 64);
+  v128.store(tile, c21, 80);
+  v128.store(tile, c30, 96);
+  v128.store(tile, c31, 112);
+  v128.store(tile, c40, 128);
+  v128.store(tile, c41, 144);
+}
+
+/**
+ * C[rows x cols] = alpha·acc + beta·C from the accumulators in `tile` (beta = 0 ignores C, NaN
+ * included, as BLAS does). A whole tile is stored as vectors, by rows or, for a swapped product
+ * (C's rows adjacent), through 4x4 transposes; a partial one element by element.
+ */
+function writeTile<T>(tile: usize, c: usize, cr: usize, cc: usize, alpha: T, beta: T, rows: i32, cols: i32): void {
   const S = <usize>sizeof<T>();
   const NR = nr<T>();
-  if (S == 4 && rows == MR && cols == NR && cr == S) {
-    // C written transposed (the swapped product): each tile column is 4 adjacent floats of C.
-    storeTransposed(c00, c10, c20, c30, c, cc, alpha, beta);
-    storeTransposed(c01, c11, c21, c31, c + 4 * cc, cc, alpha, beta);
-    return;
+  if (rows == MR && cols == NR) {
+    if (S == 4 && cr == S) {
+      // Each tile column is MR adjacent floats of C: rows 0-3 as vectors, row 4 by lanes.
+      storeTransposed(v128.load(tile), v128.load(tile, 32), v128.load(tile, 64), v128.load(tile, 96), c, cc, alpha, beta);
+      storeTransposed(v128.load(tile, 16), v128.load(tile, 48), v128.load(tile, 80), v128.load(tile, 112), c + 4 * cc, cc, alpha, beta);
+      storeColumn(v128.load(tile, 128), c + 4 * S, cc, alpha, beta);
+      storeColumn(v128.load(tile, 144), c + 4 * S + 4 * cc, cc, alpha, beta);
+      return;
+    }
+    if (cc == S) {
+      const va = v128.splat<T>(alpha);
+      const vb = v128.splat<T>(beta);
+      for (let r = 0; r < MR; r++) {
+        const at = c + <usize>r * cr;
+        const from = tile + <usize>r * 32;
+        update<T>(at, v128.load(from), va, beta, vb);
+        update<T>(at + 16, v128.load(from, 16), va, beta, vb);
+      }
+      return;
+    }
   }
-  const direct = rows == MR && cols == NR && cc == S;
-  const dst = direct ? c : tile;
-  const ld: usize = direct ? cr : 32;
-  const va = v128.splat<T>(alpha);
-  const vb = v128.splat<T>(beta);
-  const bt: T = direct ? beta : <T>0;
-  update<T>(dst, c00, va, bt, vb);
-  update<T>(dst + 16, c01, va, bt, vb);
-  update<T>(dst + ld, c10, va, bt, vb);
-  update<T>(dst + ld + 16, c11, va, bt, vb);
-  update<T>(dst + 2 * ld, c20, va, bt, vb);
-  update<T>(dst + 2 * ld + 16, c21, va, bt, vb);
-  update<T>(dst + 3 * ld, c30, va, bt, vb);
-  update<T>(dst + 3 * ld + 16, c31, va, bt, vb);
-  if (direct) return;
   for (let r = 0; r < rows; r++) {
     for (let j = 0; j < cols; j++) {
-      const v = load<T>(tile + <usize>r * 32 + <usize>j * S);
+      const v: T = load<T>(tile + <usize>r * 32 + <usize>j * S) * alpha;
       const at = c + <usize>r * cr + <usize>j * cc;
       store<T>(at, beta == 0 ? v : v + beta * load<T>(at));
     }
@@ -328,4 +371,22 @@ function storeTransposed<T>(r0: v128, r1: v128, r2: v128, r3: v128, c: usize, cc
   update<f32>(c + cc, i32x4.shuffle(t0, t2, 2, 3, 6, 7), va, b, vb);
   update<f32>(c + 2 * cc, i32x4.shuffle(t1, t3, 0, 1, 4, 5), va, b, vb);
   update<f32>(c + 3 * cc, i32x4.shuffle(t1, t3, 2, 3, 6, 7), va, b, vb);
+}
+
+/** The four f32 lanes of r stored at c, c + cc, c + 2cc, c + 3cc (the fifth tile row of a swapped product). */
+// @ts-expect-error: decorator
+@inline
+function storeColumn<T>(r: v128, c: usize, cc: usize, alpha: T, beta: T): void {
+  const v = f32x4.mul(r, f32x4.splat(<f32>alpha));
+  const b = <f32>beta;
+  storeScaled(c, f32x4.extract_lane(v, 0), b);
+  storeScaled(c + cc, f32x4.extract_lane(v, 1), b);
+  storeScaled(c + 2 * cc, f32x4.extract_lane(v, 2), b);
+  storeScaled(c + 3 * cc, f32x4.extract_lane(v, 3), b);
+}
+
+// @ts-expect-error: decorator
+@inline
+function storeScaled(at: usize, v: f32, beta: f32): void {
+  store<f32>(at, beta == 0 ? v : v + beta * load<f32>(at));
 }

@@ -6,11 +6,19 @@
 
 import { binary, where } from './binary';
 import { activationBackward, adamUpdate, biasActivation, sgdUpdate, softmax } from './fused';
-import { gemm } from './gemm';
+import { gemm, kernelDirect } from './gemm';
 import { reduce } from './reduce';
 import { clip, unary } from './unary';
 
 export { gemmScratchBytes } from './gemm';
+
+/** Not used by src/: exported so that Binaryen does not inline the kernel into the driver (gemm.ts). */
+export function kernelDirect32(kc: i32, x: usize, xr: usize, xc: usize, y: usize, yk: usize, tile: usize): void {
+  kernelDirect<f32>(kc, x, xr, xc, y, yk, tile);
+}
+export function kernelDirect64(kc: i32, x: usize, xr: usize, xc: usize, y: usize, yk: usize, tile: usize): void {
+  kernelDirect<f64>(kc, x, xr, xc, y, yk, tile);
+}
 
 export function gemm32(
   tA: bool,
