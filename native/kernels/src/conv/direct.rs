@@ -34,23 +34,16 @@ dispatched!(
     /// (p, q) order. W is copied once with its filters padded by zeros to a multiple of 8, so
     /// every block is whole; the padding's sums are never stored.
     conv_filter_rows, conv_filter_rows_avx2, <T: Real>(x: &[T], w: &[T], bias: Option<&[T]>, g: &Conv2d, r0: usize, z: &mut [T]) {
-        let (n, ow) = (g.out_c, g.out_w);
+        let n = g.out_c;
         let np = n.div_ceil(NARROW) * NARROW;
         let mut wp = vec![T::ZERO; g.taps() * np];
         for (dst, src) in wp.chunks_exact_mut(np).zip(w.chunks_exact(n)) {
             dst[..n].copy_from_slice(src);
         }
         let width = g.pad_left + g.in_w + g.pad_right;
-        let mut band = vec![T::ZERO; g.f_h * width];
         let rows = z.len() / n;
-        let mut r = 0;
-        while r < rows {
-            // The rest of output row (n, i) from column j0, and its f_h padded input rows.
-            let (img, h0, _) = g.origin(r0 + r);
-            let j0 = (r0 + r) % ow;
-            let len = (ow - j0).min(rows - r);
-            fill_band(x, g, img, h0, &mut band);
-            let block = Block { band: &band, width, w: &wp, np, g };
+        row_pieces(x, g, r0, rows, |r, j0, len, band| {
+            let block = Block { band, width, w: &wp, np, g };
             let zrow = &mut z[r * n..(r + len) * n];
             let mut f0 = 0;
             while f0 < n {
@@ -69,8 +62,7 @@ dispatched!(
                 }
                 f0 += if wide { WIDE } else { NARROW };
             }
-            r += len;
-        }
+        });
     }
 );
 
@@ -131,19 +123,36 @@ impl<T: Real> Block<'_, T> {
     }
 }
 
-/// The f_h input rows that output row (img, i) reads, whose top row is h0, each `band.len() /
-/// f_h` long with the padding as zeros (rows outside the image are all zeros).
+/// Calls `body(r, j0, len, band)` for each piece of output row in output rows [r0, r0 + rows):
+/// rows r..r + len (relative to r0) are columns j0..j0 + len of one output row (n, i), and
+/// `band` holds the f_h input rows it reads, each pad_left + in_w + pad_right long with the
+/// padding as zeros (rows outside the image all zeros).
 #[inline(always)]
-pub(super) fn fill_band<T: Real>(x: &[T], g: &Conv2d, img: usize, h0: isize, band: &mut [T]) {
-    let width = band.len() / g.f_h;
-    for p in 0..g.f_h {
-        let h = h0 + (p * g.dil_h) as isize;
-        let dst = &mut band[p * width..(p + 1) * width];
-        if h < 0 || h >= g.in_h as isize {
-            dst.fill(T::ZERO);
-        } else {
-            let src = (img * g.in_h + h as usize) * g.in_w;
-            dst[g.pad_left..g.pad_left + g.in_w].copy_from_slice(&x[src..src + g.in_w]);
+pub(super) fn row_pieces<T: Real>(
+    x: &[T],
+    g: &Conv2d,
+    r0: usize,
+    rows: usize,
+    mut body: impl FnMut(usize, usize, usize, &[T]),
+) {
+    let width = g.pad_left + g.in_w + g.pad_right;
+    let mut band = vec![T::ZERO; g.f_h * width];
+    let mut r = 0;
+    while r < rows {
+        let (img, h0, _) = g.origin(r0 + r);
+        let j0 = (r0 + r) % g.out_w;
+        let len = (g.out_w - j0).min(rows - r);
+        for p in 0..g.f_h {
+            let h = h0 + (p * g.dil_h) as isize;
+            let dst = &mut band[p * width..(p + 1) * width];
+            if h < 0 || h >= g.in_h as isize {
+                dst.fill(T::ZERO);
+            } else {
+                let src = (img * g.in_h + h as usize) * g.in_w;
+                dst[g.pad_left..g.pad_left + g.in_w].copy_from_slice(&x[src..src + g.in_w]);
+            }
         }
+        body(r, j0, len, &band);
+        r += len;
     }
 }

@@ -4,7 +4,7 @@
 //! value per tap and position. Planar dot products (`filter_direct_rows`) and im2col + GEMM
 //! both pay for a layout change first (dZ transposed, or the im2col matrix written).
 
-use super::direct::fill_band;
+use super::direct::row_pieces;
 use super::Conv2d;
 use crate::simd::{dispatched, has_avx2};
 use crate::Real;
@@ -24,20 +24,14 @@ dispatched!(
         let (n, ow, k) = (g.out_c, g.out_w, g.taps());
         let np = n.div_ceil(NARROW) * NARROW;
         let width = g.pad_left + g.in_w + g.pad_right;
-        let mut band = vec![T::ZERO; g.f_h * width];
         let mut dzp = vec![T::ZERO; ow * np];
         // Tap t reads band[off[t] + j·stride_w] for the row's j-th position.
         let off: Vec<usize> = (0..k).map(|t| (t / g.f_w) * width + (t % g.f_w) * g.dil_w).collect();
-        let mut r = 0;
-        while r < rows {
-            let (img, h0, _) = g.origin(r0 + r);
-            let j0 = (r0 + r) % ow;
-            let len = (ow - j0).min(rows - r);
-            fill_band(x, g, img, h0, &mut band);
+        row_pieces(x, g, r0, rows, |r, j0, len, band| {
             for (dst, src) in dzp.chunks_exact_mut(np).zip(dz[(r0 + r) * n..(r0 + r + len) * n].chunks_exact(n)) {
                 dst[..n].copy_from_slice(src);
             }
-            let row = Row { band: &band, dz: &dzp[..len * np], np, first: j0 * g.stride_w, stride: g.stride_w };
+            let row = Row { band, dz: &dzp[..len * np], np, first: j0 * g.stride_w, stride: g.stride_w };
             let mut f0 = 0;
             while f0 < n {
                 let wide = np - f0 > NARROW;
@@ -53,8 +47,7 @@ dispatched!(
                 }
                 f0 += if wide { WIDE } else { NARROW };
             }
-            r += len;
-        }
+        });
     }
 );
 
