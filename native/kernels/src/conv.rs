@@ -259,10 +259,10 @@ pub fn conv2d<T: GemmScalar>(
         out.par_chunks_mut(CHUNK_ROWS * n)
             .enumerate()
             .for_each(|(i, z)| {
-                let rows = z.len() / n;
                 if g.in_c == 1 {
                     return conv_filter_rows(x, w, bias, g, i * CHUNK_ROWS, z);
                 }
+                let rows = z.len() / n;
                 let mut cols = vec![T::ZERO; rows * k];
                 im2col(x, g, i * CHUNK_ROWS, rows, &mut cols);
                 gemm::gemm_serial(p, &product(false, false, rows, n, k, 0.0), &cols, w, z);
@@ -297,9 +297,14 @@ pub fn conv2d_backprop_filter<T: GemmScalar>(
     let chunks = rows.div_ceil(CHUNK_ROWS);
     let parts = rayon::current_num_threads().min(chunks).max(1);
     // One partial dW per part, over a fixed range of chunks, summed in part order below.
-    let gemm_range = |part: usize, acc: &mut [T]| {
+    let sum_range = |part: usize, acc: &mut [T]| {
+        let (a, b) = (chunks * part / parts, chunks * (part + 1) / parts);
+        if g.in_c == 1 {
+            let r1 = (b * CHUNK_ROWS).min(rows);
+            return filter_block_rows(x, dz, g, a * CHUNK_ROWS, r1 - a * CHUNK_ROWS, acc);
+        }
         let mut cols = vec![T::ZERO; CHUNK_ROWS.min(rows) * k];
-        for chunk in chunks * part / parts..chunks * (part + 1) / parts {
+        for chunk in a..b {
             let r0 = chunk * CHUNK_ROWS;
             let rows_here = CHUNK_ROWS.min(rows - r0);
             im2col(x, g, r0, rows_here, &mut cols);
@@ -312,15 +317,6 @@ pub fn conv2d_backprop_filter<T: GemmScalar>(
                 acc,
             );
         }
-    };
-    let sum_range = |part: usize, acc: &mut [T]| {
-        if g.in_c == 1 {
-            let (a, b) = (chunks * part / parts, chunks * (part + 1) / parts);
-            let r1 = (b * CHUNK_ROWS).min(rows);
-            filter_block_rows(x, dz, g, a * CHUNK_ROWS, r1 - a * CHUNK_ROWS, acc);
-            return;
-        }
-        gemm_range(part, acc)
     };
     let partials: Vec<Vec<T>> = gemm::serial_region(|| {
         (0..parts)

@@ -1,19 +1,17 @@
 //! The one-input-channel filter gradient in register blocks: dW[t, f] = Σ over output positions
 //! of x at tap t times dZ[position, f]. For each output row, a block of taps x filters of sums
 //! stays in registers while the row's positions stream past: one dZ vector and one broadcast x
-//! value per tap and position. Planar dot products (`filter_direct_rows`) and im2col + GEMM
-//! both pay for a layout change first (dZ transposed, or the im2col matrix written).
+//! value per tap and position. The planar dot products this replaced and im2col + GEMM both pay
+//! for a layout change first (dZ transposed, or the im2col matrix written).
 
-use super::direct::row_pieces;
+use super::direct::{filter_blocks, pad_rows, row_pieces, NARROW, WIDE};
 use super::Conv2d;
 use crate::simd::{dispatched, has_avx2};
 use crate::Real;
 
-/// 4 taps x 16 float32 filters, or 8 taps x 8 filters for the last 8 filters or fewer (dZ's
-/// rows zero-padded to a multiple of 8): eight AVX2 accumulators either way.
-const WIDE: usize = 16;
+/// 4 taps x WIDE filters, or 8 taps x NARROW (dZ's rows zero-padded to the blocks): eight AVX2
+/// accumulators either way.
 const WIDE_TAPS: usize = 4;
-const NARROW: usize = 8;
 const NARROW_TAPS: usize = 8;
 
 dispatched!(
@@ -22,19 +20,15 @@ dispatched!(
     /// acc once the row is done, so the order of additions depends only on r0 and rows.
     filter_block_rows, filter_block_rows_avx2, <T: Real>(x: &[T], dz: &[T], g: &Conv2d, r0: usize, rows: usize, acc: &mut [T]) {
         let (n, ow, k) = (g.out_c, g.out_w, g.taps());
-        let np = n.div_ceil(NARROW) * NARROW;
+        let (np, blocks) = filter_blocks(n);
         let width = g.pad_left + g.in_w + g.pad_right;
         let mut dzp = vec![T::ZERO; ow * np];
         // Tap t reads band[off[t] + j·stride_w] for the row's j-th position.
         let off: Vec<usize> = (0..k).map(|t| (t / g.f_w) * width + (t % g.f_w) * g.dil_w).collect();
         row_pieces(x, g, r0, rows, |r, j0, len, band| {
-            for (dst, src) in dzp.chunks_exact_mut(np).zip(dz[(r0 + r) * n..(r0 + r + len) * n].chunks_exact(n)) {
-                dst[..n].copy_from_slice(src);
-            }
+            pad_rows(&dz[(r0 + r) * n..(r0 + r + len) * n], n, &mut dzp, np);
             let row = Row { band, dz: &dzp[..len * np], np, first: j0 * g.stride_w, stride: g.stride_w };
-            let mut f0 = 0;
-            while f0 < n {
-                let wide = np - f0 > NARROW;
+            for &(f0, wide) in &blocks {
                 let mut t0 = 0;
                 while t0 < k {
                     let taps = &off[t0..];
@@ -45,7 +39,6 @@ dispatched!(
                         (false, _) => row.add::<NARROW, 1>(taps, f0, t0, n, acc),
                     };
                 }
-                f0 += if wide { WIDE } else { NARROW };
             }
         });
     }
@@ -85,8 +78,10 @@ impl<T: Real> Row<'_, T> {
             }
         }
         let real = B.min(n - f0);
-        for (c, s) in sums.iter().enumerate() {
-            for (a, &v) in acc[(t0 + c) * n + f0..][..real].iter_mut().zip(s) {
+        for c in 0..C {
+            // A copy, as in direct.rs's Block::run: the sums above stay in registers.
+            let s: [T; B] = sums[c];
+            for (a, &v) in acc[(t0 + c) * n + f0..][..real].iter_mut().zip(&s) {
                 *a += v;
             }
         }
