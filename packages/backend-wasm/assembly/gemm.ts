@@ -282,7 +282,6 @@ function update<T>(dst: usize, acc: v128, alpha: v128, beta: T, vbeta: v128): vo
   v128.store(dst, beta == 0 ? r : v128.add<T>(r, v128.mul<T>(v128.load(dst), vbeta)));
 }
 
-
 /**
  * The accumulators, in order, to `tile` (row r at tile + 32r). Storing them right after the loop,
  * rather than branching on the tile's shape there, keeps TurboFan's schedule of the loop as
