@@ -66,7 +66,9 @@ impl GemmScalar for f64 {
 pub static PURE: pure::PureRust = pure::PureRust { parallel: true };
 pub static SMALL: small::Small = small::Small;
 #[cfg(neurite_openblas)]
-pub static OPENBLAS: openblas::OpenBlas = openblas::OpenBlas;
+pub static OPENBLAS: openblas::OpenBlas = openblas::OpenBlas { team: true };
+#[cfg(neurite_openblas)]
+static OPENBLAS_SERIAL: openblas::OpenBlas = openblas::OpenBlas { team: false };
 #[cfg(neurite_openblas)]
 pub static AUTO: Auto = Auto;
 
@@ -246,7 +248,8 @@ pub fn gemm<T: GemmScalar>(g: &Gemm, a: &[T], b: &[T], c: &mut [T]) -> Result<()
 }
 
 /// Runs `f`, in which kernels call [`gemm_serial`] from their own rayon tasks (one block of
-/// the work per core, e.g. the convolutions): OpenBLAS is held to one thread meanwhile.
+/// the work per core, e.g. the convolutions). OpenBLAS runs on one thread per call everywhere
+/// (see `openblas::one_thread`); this only makes sure that is set before `f`'s calls.
 pub fn serial_region<R>(f: impl FnOnce() -> R) -> R {
     #[cfg(neurite_openblas)]
     {
@@ -264,7 +267,7 @@ pub fn serial_provider() -> Result<&'static dyn GemmProvider> {
     let chosen = default_provider()?;
     #[cfg(neurite_openblas)]
     if chosen.name() != "pure" {
-        return Ok(&OPENBLAS);
+        return Ok(&OPENBLAS_SERIAL);
     }
     let _ = chosen;
     Ok(&PURE_SERIAL)

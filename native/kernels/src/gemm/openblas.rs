@@ -1,9 +1,16 @@
 use super::{Gemm, GemmProvider};
 use std::os::raw::c_int;
+use std::sync::Once;
 
 /// OpenBLAS's CBLAS interface, linked statically by build.rs. Debian's build has
 /// DYNAMIC_ARCH, so it picks its Haswell/SkylakeX/Zen kernels at run time.
-pub struct OpenBlas;
+///
+/// OpenBLAS's own thread pool is never used (see [`one_thread`]): with `team`, a product big
+/// enough to share is cut into one block per rayon thread, each a single-threaded call;
+/// without it, every call stays on the calling thread (for kernels that split their own work).
+pub struct OpenBlas {
+    pub team: bool,
+}
 
 const ROW_MAJOR: c_int = 101;
 const NO_TRANS: c_int = 111;
@@ -109,6 +116,7 @@ impl GemmProvider for OpenBlas {
     }
     fn sgemm(&self, g: &Gemm, a: &[f32], b: &[f32], c: &mut [f32]) {
         if let Some((t, rows, cols, ld, matrix_is_a)) = as_gemv(g) {
+            one_thread();
             let (mat, vec) = if matrix_is_a { (a, b) } else { (b, a) };
             // Older OpenBLAS scales y by beta = 0 as 0·y, which keeps NaN: clear it ourselves.
             if g.beta == 0.0 {
@@ -133,30 +141,11 @@ impl GemmProvider for OpenBlas {
             };
             return;
         }
-        let (ta, tb) = flags(g);
-        let (lda, ldb, ldc) = g.leading();
-        // SAFETY: validate() checked the lengths and that m, n, k fit in a C int.
-        unsafe {
-            cblas_sgemm(
-                ROW_MAJOR,
-                ta,
-                tb,
-                g.m as c_int,
-                g.n as c_int,
-                g.k as c_int,
-                g.alpha as f32,
-                a.as_ptr(),
-                lda as c_int,
-                b.as_ptr(),
-                ldb as c_int,
-                g.beta as f32,
-                c.as_mut_ptr(),
-                ldc as c_int,
-            )
-        }
+        team_gemm(g, a, b, c, self.team)
     }
     fn dgemm(&self, g: &Gemm, a: &[f64], b: &[f64], c: &mut [f64]) {
         if let Some((t, rows, cols, ld, matrix_is_a)) = as_gemv(g) {
+            one_thread();
             let (mat, vec) = if matrix_is_a { (a, b) } else { (b, a) };
             if g.beta == 0.0 {
                 c.fill(0.0);
@@ -180,33 +169,12 @@ impl GemmProvider for OpenBlas {
             };
             return;
         }
-        let (ta, tb) = flags(g);
-        let (lda, ldb, ldc) = g.leading();
-        // SAFETY: as above.
-        unsafe {
-            cblas_dgemm(
-                ROW_MAJOR,
-                ta,
-                tb,
-                g.m as c_int,
-                g.n as c_int,
-                g.k as c_int,
-                g.alpha,
-                a.as_ptr(),
-                lda as c_int,
-                b.as_ptr(),
-                ldb as c_int,
-                g.beta,
-                c.as_mut_ptr(),
-                ldc as c_int,
-            )
-        }
+        team_gemm(g, a, b, c, self.team)
     }
 }
 
 extern "C" {
     fn openblas_set_num_threads(n: c_int);
-    fn openblas_get_num_threads() -> c_int;
 }
 
 /// The CBLAS entry point of one float type, with explicit leading dimensions.
@@ -251,17 +219,86 @@ pub trait Cblas: Copy + Send + Sync + Default + std::ops::Add<Output = Self> {
     );
 }
 
-/// Runs `f` with OpenBLAS limited to one thread: for callers that put their own blocks on
-/// every core. No OpenBLAS call may be running on another thread meanwhile (the kernels'
-/// calls are made from the JS thread, one at a time).
+/// Holds OpenBLAS to one thread, once per process: every parallel product is cut by rayon,
+/// so the process has one thread team. OpenBLAS's own workers, once woken, spin in
+/// `sched_yield` for about 0.1 s after each call (its THREAD_TIMEOUT); on two cores they took
+/// CPU from rayon's conv and pool tasks all through a training loop (a LeNet epoch spent 4-5 s
+/// of 8 in the kernel, native/README.md).
+pub(super) fn one_thread() {
+    static ONCE: Once = Once::new();
+    // SAFETY: a plain setter of OpenBLAS's thread count, before any call that could use it.
+    ONCE.call_once(|| unsafe { openblas_set_num_threads(1) });
+}
+
+/// Runs `f`, whose OpenBLAS calls each stay on their own thread (rayon's blocks).
 pub(super) fn single_threaded<R>(f: impl FnOnce() -> R) -> R {
-    // SAFETY: plain getters/setters of OpenBLAS's thread count; no OpenBLAS call is running.
-    let threads = unsafe { openblas_get_num_threads() };
-    unsafe { openblas_set_num_threads(1) };
-    let result = f();
-    // SAFETY: as above.
-    unsafe { openblas_set_num_threads(threads) };
-    result
+    one_thread();
+    f()
+}
+
+/// Below this many multiply-adds a product stays on the calling thread: waking a second
+/// thread costs about as much as the work it would take over (2^20 is ~20 µs on one core).
+pub(super) const TEAM_MACS: usize = 1 << 20;
+
+/// C = alpha·op(A)·op(B) + beta·C, cut along the longer of M and N into one block per rayon
+/// thread (each at least 16 wide, cut at multiples of 16), each block a single-threaded
+/// OpenBLAS call; one call when `team` is false or the product is small. Every element of C
+/// is computed by the same kernel over the same K either way. Only for validated operands.
+fn team_gemm<T: Cblas>(g: &Gemm, a: &[T], b: &[T], c: &mut [T], team: bool) {
+    use rayon::prelude::*;
+    one_thread();
+    let (ta, tb) = flags(g);
+    let (lda, ldb, ldc) = g.leading();
+    let by_rows = g.m >= g.n;
+    let long = if by_rows { g.m } else { g.n };
+    let parts = if team && g.m * g.n * g.k >= TEAM_MACS {
+        rayon::current_num_threads().min(long / 16).max(1)
+    } else {
+        1
+    };
+    let cut = |p: usize| {
+        if p == parts {
+            long
+        } else {
+            (long * p / parts) & !15
+        }
+    };
+    let out = Out(c.as_mut_ptr());
+    // Block [s0, s1) of the rows (or columns) of C: where it starts in A (or B) and in C.
+    let run = |p: usize| {
+        let (s0, s1) = (cut(p), cut(p + 1));
+        let (m, n, a_at, b_at, c_at) = if by_rows {
+            let a_at = if g.trans_a { s0 } else { s0 * g.k };
+            (s1 - s0, g.n, a_at, 0, s0 * ldc)
+        } else {
+            let b_at = if g.trans_b { s0 * g.k } else { s0 };
+            (g.m, s1 - s0, 0, b_at, s0)
+        };
+        // SAFETY: the block keeps the full operands' leading dimensions, so it reads only
+        // inside the validated `a` and `b`, and writes only its own rows (or columns) of C.
+        unsafe {
+            T::gemm(
+                ta,
+                tb,
+                m as c_int,
+                n as c_int,
+                g.k as c_int,
+                g.alpha,
+                &a[a_at..],
+                lda as c_int,
+                &b[b_at..],
+                ldb as c_int,
+                g.beta,
+                out.column(c_at),
+                ldc as c_int,
+            )
+        }
+    };
+    if parts == 1 {
+        run(0)
+    } else {
+        (0..parts).into_par_iter().for_each(run)
+    }
 }
 
 /// The K-split both `deep_split` and `deep_gemv` use: K cut in one block per rayon thread (at
@@ -435,8 +472,9 @@ unsafe impl<T> Send for Out<T> {}
 unsafe impl<T> Sync for Out<T> {}
 
 impl<T> Out<T> {
-    /// Column `j` of C's first row. A method, so closures capture the whole `Out` (Sync),
-    /// not its raw pointer field (which is not).
+    /// Element `j` of C in storage order (column j of the first row, or the start of row
+    /// j / ldc). A method, so closures capture the whole `Out` (Sync), not its raw pointer
+    /// field (which is not).
     fn column(self, j: usize) -> *mut T {
         self.0.wrapping_add(j)
     }

@@ -135,7 +135,8 @@ fn every_provider_matches_the_definition() {
 
 /// The shapes on both sides of every routing and splitting rule (auto's deep-gemv, deep and
 /// wide splits with their block counts and 16-column cuts, the pure provider's threading
-/// threshold, gemv for one row or column), on 1, 2, 3 and 8 threads.
+/// threshold, openblas's team threshold and its row and column cuts, gemv for one row or
+/// column), on 1, 2, 3 and 8 threads.
 #[test]
 fn every_split_at_its_edges_on_every_thread_count() {
     let mut shapes: Vec<(usize, usize, usize)> = Vec::new();
@@ -160,6 +161,13 @@ fn every_split_at_its_edges_on_every_thread_count() {
     }
     for k in around(&[64]) {
         shapes.push((32, 64, k)); // pure: threads from 2^17 multiply-adds
+    }
+    for k in around(&[512]) {
+        shapes.push((32, 64, k)); // openblas: a team from 2^20 multiply-adds
+    }
+    for s in around(&[40, 48, 64]) {
+        shapes.push((s, 40, 700)); // openblas's team cuts rows (m >= n) at multiples of 16
+        shapes.push((40, s + 1, 700)); // and columns (n > m)
     }
     let mut seed = 1000;
     for &t in &THREADS {
