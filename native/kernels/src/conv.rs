@@ -1,6 +1,8 @@
 //! 2-D convolution and pooling in the course's channels-last layout: images (m, H, W, C),
 //! filters (f_h, f_w, C, F). One input channel has its own kernels (direct.rs); every other
-//! convolution is im2col + GEMM through the BLAS provider:
+//! 3x3, stride-1 convolution with at least 8 input and output channels is Winograd F(2x2, 3x3)
+//! (winograd.rs), forward and dA_prev; every other convolution is im2col + GEMM through the
+//! BLAS provider:
 //!
 //! - Z (M, F) = cols (M, K) · W (K, F), with M = m·out_h·out_w output positions and
 //!   K = f_h·f_w·C taps, W read in place as its (K, F) matrix;
@@ -23,6 +25,7 @@ mod filter_blocks;
 mod pool;
 #[cfg(test)]
 mod pool_tests;
+mod winograd;
 use direct::conv_filter_rows;
 use filter_blocks::filter_block_rows;
 pub use pool::{pool2d, pool2d_backward, PoolMode};
@@ -259,6 +262,10 @@ pub fn conv2d<T: GemmScalar>(
     if out.is_empty() {
         return Ok(());
     }
+    if winograd::applies(g) {
+        winograd::conv2d(gemm::thin_serial_provider()?, x, w, bias, g, out);
+        return Ok(());
+    }
     gemm::serial_region(|| {
         out.par_chunks_mut(CHUNK_ROWS * n)
             .enumerate()
@@ -354,6 +361,10 @@ pub fn conv2d_backprop_input<T: GemmScalar>(
     check::len("conv2dBackpropInput", "W", w.len(), k * n)?;
     check::len("conv2dBackpropInput", "out", out.len(), g.x_len())?;
     let p = gemm::serial_provider()?;
+    if !out.is_empty() && g.rows() > 0 && winograd::applies_to_input_gradient(g) {
+        winograd::conv2d_backprop_input(gemm::thin_serial_provider()?, dz, w, g, out);
+        return Ok(());
+    }
     out.fill(T::ZERO);
     let image = g.image();
     if out.is_empty() || g.rows() == 0 {

@@ -310,3 +310,5 @@ fn one_channel_blocks_match_the_definition() {
         assert_close("Z + b", &z, &with_b, g.taps() + 1);
     }
 }
+
+mod winograd;

@@ -273,6 +273,16 @@ pub fn serial_provider() -> Result<&'static dyn GemmProvider> {
     Ok(&PURE_SERIAL)
 }
 
+/// The serial provider for thin products (an inner dimension of a few dozen, as in Winograd's 16
+/// products per block of tiles): the gemm crate, whose kernels ran them 1.4x faster than
+/// serial OpenBLAS (bench/README.md), unless a provider other than auto was chosen.
+pub fn thin_serial_provider() -> Result<&'static dyn GemmProvider> {
+    if default_provider()?.name() == "auto" {
+        return Ok(&PURE_SERIAL);
+    }
+    serial_provider()
+}
+
 /// C = alpha·op(A)·op(B) + beta·C on the calling thread with `provider` (from [`serial_provider`]),
 /// for operands the caller sized itself (a length mismatch is a bug in the caller: it panics).
 /// Inside [`serial_region`] only.
