@@ -5,7 +5,8 @@
 // The bench's LeNet (6 and 16 filters 5x5, dense 120 and 84, batch 64, Adam) trains on random
 // pixels; every method of the active backend is wrapped with a timer through a second backend
 // registered under another name, so the numbers are the kernels' own (N-API call included),
-// and "step - ops" is what the step spends outside them (autodiff, allocation, layout).
+// and "step - ops" is what the step spends outside them (autodiff, allocation, layout). The
+// conv and pool calls are also listed one by one in step order (#1 the first call of that op).
 // Medians over the steps after 5 warm-up steps.
 import { Conv2D, Dense, Flatten, MaxPool2D, Sequential } from '@neurite/layers';
 import { backendInfo, Generator, getBackend, registerBackend, setBackend, Tensor } from '@neurite/tensor';
@@ -60,6 +61,7 @@ const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
 const stepTimes = [];
 const opTimes = [];
 const perOp = new Map();
+const perCall = new Map();
 for (let i = 0; i < steps + 5; i++) {
   calls = [];
   const s = performance.now();
@@ -71,7 +73,17 @@ for (let i = 0; i < steps + 5; i++) {
   const step = new Map();
   for (const [k, d] of calls) step.set(k, (step.get(k) ?? 0) + d);
   for (const [k, d] of step) perOp.set(k, [...(perOp.get(k) ?? []), d]);
+  const seen = new Map();
+  for (const [k, d] of calls) {
+    if (!k.startsWith('conv') && !k.startsWith('pool')) continue;
+    const n = (seen.get(k) ?? 0) + 1;
+    seen.set(k, n);
+    const key = `${k} #${n}`;
+    perCall.set(key, [...(perCall.get(key) ?? []), d]);
+  }
 }
 console.log(`${name}: step ${median(stepTimes).toFixed(2)} ms, ops ${median(opTimes).toFixed(2)} ms (medians of ${steps})`);
 const rows = [...perOp].map(([k, v]) => [k, median(v)]).sort((a, b) => b[1] - a[1]);
 for (const [k, v] of rows) console.log(`  ${k.padEnd(22)} ${v.toFixed(3)} ms`);
+console.log('conv and pool calls, in the order of the step:');
+for (const [k, v] of perCall) console.log(`  ${k.padEnd(26)} ${median(v).toFixed(3)} ms`);
