@@ -63,6 +63,22 @@ fn main() {
             "LeNet conv2 (64, 14, 14, 6) -> 16 5x5 valid",
             geometry(64, 14, 6, 5, 16, false),
         ),
+        (
+            "(64, 32, 32, 3) -> 32 3x3 same",
+            geometry(64, 32, 3, 3, 32, true),
+        ),
+        (
+            "(64, 28, 28, 3) -> 16 5x5 same",
+            geometry(64, 28, 3, 5, 16, true),
+        ),
+        (
+            "(64, 14, 14, 8) -> 16 5x5 same",
+            geometry(64, 14, 8, 5, 16, true),
+        ),
+        (
+            "(64, 14, 14, 4) -> 32 5x5 valid",
+            geometry(64, 14, 4, 5, 32, false),
+        ),
     ];
     // An argument picks shapes whose label contains it (to profile one).
     let only = std::env::args().nth(1).unwrap_or_default();

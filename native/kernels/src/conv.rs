@@ -1,8 +1,9 @@
 //! 2-D convolution and pooling in the course's channels-last layout: images (m, H, W, C),
-//! filters (f_h, f_w, C, F). One input channel has its own kernels (direct.rs); every other
-//! 3x3, stride-1 convolution with at least 8 input and output channels is Winograd F(2x2, 3x3)
-//! (winograd.rs), forward and dA_prev; every other convolution is im2col + GEMM through the
-//! BLAS provider:
+//! filters (f_h, f_w, C, F). One input channel has its own kernels (direct.rs), forward and
+//! dW, and so do the forwards of up to 3 channels, or up to 8 with at most 16 filters; every
+//! other 3x3, stride-1 convolution with at least 8 input and output channels is Winograd
+//! F(2x2, 3x3) (winograd.rs), forward and dA_prev; every other convolution is im2col + GEMM
+//! through the BLAS provider:
 //!
 //! - Z (M, F) = cols (M, K) · W (K, F), with M = m·out_h·out_w output positions and
 //!   K = f_h·f_w·C taps, W read in place as its (K, F) matrix;
@@ -270,7 +271,7 @@ pub fn conv2d<T: GemmScalar>(
         out.par_chunks_mut(CHUNK_ROWS * n)
             .enumerate()
             .for_each(|(i, z)| {
-                if g.in_c == 1 {
+                if direct::forward_applies(g) {
                     return conv_filter_rows(x, w, bias, g, i * CHUNK_ROWS, z);
                 }
                 let rows = z.len() / n;

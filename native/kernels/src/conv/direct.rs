@@ -1,8 +1,9 @@
-//! The one-input-channel convolution kernels (LeNet's first layer, any grayscale input), which
-//! loop over the taps instead of going through im2col + GEMM: with one channel the im2col
-//! matrix has only f_h·f_w columns, so the GEMM's packing costs more than its arithmetic.
-//! The forward (`conv_filter_rows`, here) keeps blocks of output columns x filters in registers,
-//! the filter gradient (filter_blocks.rs) blocks of taps x filters.
+//! Convolution kernels for few input channels (LeNet's layers, grayscale and RGB inputs), which
+//! loop over the taps instead of going through im2col + GEMM: with C channels the im2col
+//! matrix has only f_h·f_w·C columns, so writing it and packing it for the GEMM costs more
+//! than its arithmetic. The forward (`conv_filter_rows`, here) keeps blocks of output columns x
+//! filters in registers, for any C that `forward_applies` takes; the filter gradient
+//! (filter_blocks.rs) blocks of taps x filters, for one channel.
 //! Each is compiled twice by `dispatched!` (baseline x86-64 and AVX2) and picks the CPU's copy;
 //! neither uses `mul_add`, so both round identically.
 
@@ -17,6 +18,19 @@ use crate::Real;
 // - LeNet's first layer, (64, 28, 28, 1) -> 6 filters 5x5 'same': forward 0.8-1.2 ms blocks,
 //   2.0 planar; dW 1.1 blocks, 1.8-1.9 planar, 4.1-6.6 GEMM;
 // - (64, 28, 28, 1) -> 32 filters 3x3: forward 0.8 blocks, 2.7 GEMM; dW 0.9-1.1 blocks, 2.1-3.7 GEMM.
+
+/// Whether conv2d's forward takes `conv_filter_rows`. Measured against im2col + GEMM with
+/// `cargo run --release --example conv_bench "" forward` (median ms, direct against GEMM, two
+/// runs on a 2-core Zen 3):
+/// - (64, 14, 14, 6) -> 16 5x5 valid (LeNet's second layer): 0.53 against 0.69-0.80;
+/// - (64, 28, 28, 3) -> 16 5x5 same: 1.8-3.3 against 4.1-6.6;
+/// - (64, 32, 32, 3) -> 32 3x3 same: 2.1-3.3 against 3.6-4.6;
+/// - (64, 14, 14, 8) -> 16 5x5 same: 1.23 against 1.34-1.47;
+/// - (64, 14, 14, 4) -> 32 5x5 valid: 0.76 against 0.72 (a tie, so GEMM from 4 channels and
+///   17 filters), and (64, 14, 14, 16) -> 32 5x5 valid: 2.5 against 1.6.
+pub(super) fn forward_applies(g: &Conv2d) -> bool {
+    g.in_c <= 3 || (g.in_c <= 8 && g.out_c <= 16)
+}
 
 /// Filters per register block of both one-channel kernels: WIDE (two AVX2 vectors of float32),
 /// or NARROW for the last 8 filters or fewer. The filters are zero-padded to a multiple of
@@ -53,18 +67,18 @@ pub(super) fn pad_rows<T: Real>(src: &[T], n: usize, dst: &mut [T], np: usize) {
 }
 
 dispatched!(
-    /// z (rows x F) (+ bias) for output rows [r0, r0 + rows), one input channel, any stride and
+    /// z (rows x F) (+ bias) for output rows [r0, r0 + rows), C input channels, any stride and
     /// dilation, vectorized over the filters rather than the output columns: for each output
     /// row (n, i), the f_h input rows it reads are copied once with their padding as zeros, then
     /// a block of columns x filters of running sums stays in registers through the taps, in
-    /// (p, q) order. W is copied once with its filters padded by zeros to a multiple of 8, so
+    /// (p, q, c) order. W is copied once with its filters padded by zeros to a multiple of 8, so
     /// every block is whole; the padding's sums are never stored.
     conv_filter_rows, conv_filter_rows_avx2, <T: Real>(x: &[T], w: &[T], bias: Option<&[T]>, g: &Conv2d, r0: usize, z: &mut [T]) {
         let n = g.out_c;
         let (np, blocks) = filter_blocks(n);
         let mut wp = vec![T::ZERO; g.taps() * np];
         pad_rows(w, n, &mut wp, np);
-        let width = g.pad_left + g.in_w + g.pad_right;
+        let width = (g.pad_left + g.in_w + g.pad_right) * g.in_c;
         let rows = z.len() / n;
         row_pieces(x, g, r0, rows, |r, j0, len, band| {
             let block = Block { band, width, w: &wp, np, g };
@@ -111,18 +125,21 @@ impl<T: Real> Block<'_, T> {
         let g = self.g;
         let s = g.stride_w;
         let mut acc = [[T::ZERO; B]; C];
+        let ch = g.in_c;
+        let step = s * ch;
         for p in 0..g.f_h {
             let row = &self.band[p * self.width..(p + 1) * self.width];
             for q in 0..g.f_w {
-                let wr: &[T; B] = self.w[(p * g.f_w + q) * self.np + f0..][..B]
-                    .try_into()
-                    .unwrap();
-                let at = first + q * g.dil_w;
-                let xs = &row[at..=at + (C - 1) * s];
-                let xv: [T; C] = std::array::from_fn(|c| xs[c * s]);
-                for c in 0..C {
-                    for l in 0..B {
-                        acc[c][l] += xv[c] * wr[l];
+                for k in 0..ch {
+                    let tap = (p * g.f_w + q) * ch + k;
+                    let wr: &[T; B] = self.w[tap * self.np + f0..][..B].try_into().unwrap();
+                    let at = (first + q * g.dil_w) * ch + k;
+                    let xs = &row[at..=at + (C - 1) * step];
+                    let xv: [T; C] = std::array::from_fn(|c| xs[c * step]);
+                    for c in 0..C {
+                        for l in 0..B {
+                            acc[c][l] += xv[c] * wr[l];
+                        }
                     }
                 }
             }
@@ -149,7 +166,7 @@ impl<T: Real> Block<'_, T> {
 
 /// Calls `body(r, j0, len, band)` for each piece of output row in output rows [r0, r0 + rows):
 /// rows r..r + len (relative to r0) are columns j0..j0 + len of one output row (n, i), and
-/// `band` holds the f_h input rows it reads, each pad_left + in_w + pad_right long with the
+/// `band` holds the f_h input rows it reads, each (pad_left + in_w + pad_right)·C long with the
 /// padding as zeros (rows outside the image all zeros).
 #[inline(always)]
 pub(super) fn row_pieces<T: Real>(
@@ -159,7 +176,8 @@ pub(super) fn row_pieces<T: Real>(
     rows: usize,
     mut body: impl FnMut(usize, usize, usize, &[T]),
 ) {
-    let width = g.pad_left + g.in_w + g.pad_right;
+    let ch = g.in_c;
+    let width = (g.pad_left + g.in_w + g.pad_right) * ch;
     let mut band = vec![T::ZERO; g.f_h * width];
     let mut r = 0;
     while r < rows {
@@ -172,8 +190,9 @@ pub(super) fn row_pieces<T: Real>(
             if h < 0 || h >= g.in_h as isize {
                 dst.fill(T::ZERO);
             } else {
-                let src = (img * g.in_h + h as usize) * g.in_w;
-                dst[g.pad_left..g.pad_left + g.in_w].copy_from_slice(&x[src..src + g.in_w]);
+                let src = (img * g.in_h + h as usize) * g.in_w * ch;
+                let at = g.pad_left * ch;
+                dst[at..at + g.in_w * ch].copy_from_slice(&x[src..src + g.in_w * ch]);
             }
         }
         body(r, j0, len, &band);

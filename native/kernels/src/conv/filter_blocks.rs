@@ -19,6 +19,7 @@ dispatched!(
     /// row: one input channel, any stride and dilation. Each output row's sums are added into
     /// acc once the row is done, so the order of additions depends only on r0 and rows.
     filter_block_rows, filter_block_rows_avx2, <T: Real>(x: &[T], dz: &[T], g: &Conv2d, r0: usize, rows: usize, acc: &mut [T]) {
+        debug_assert_eq!(g.in_c, 1, "the band's columns are one value wide here");
         let (n, ow, k) = (g.out_c, g.out_w, g.taps());
         let (np, blocks) = filter_blocks(n);
         let width = g.pad_left + g.in_w + g.pad_right;

@@ -311,4 +311,42 @@ fn one_channel_blocks_match_the_definition() {
     }
 }
 
+#[test]
+fn few_channel_forward_blocks_match_the_definition() {
+    // The forward's register blocks (conv/direct.rs) with 2-8 channels: the tap walk over
+    // (p, q, c), each band row C values per column. Filter counts on both sides of the narrow
+    // and wide blocks and of forward_applies's 16-filter limit at 4-8 channels (17 goes to the
+    // GEMM, so the two paths are checked on the same geometry), output rows around CHUNK_ROWS
+    // (17 x 15 = 255 per image), strides, dilation, padding, and the bias.
+    let cases = [
+        (2, 2, (17, 15), (3, 3), 8, (1, 1), (1, 1), [1, 1, 1, 1]),
+        (2, 3, (17, 15), (5, 5), 9, (1, 1), (1, 1), [2, 2, 2, 2]),
+        (1, 3, (16, 16), (3, 3), 32, (1, 1), (1, 1), [1, 1, 1, 1]),
+        (1, 3, (16, 17), (3, 3), 33, (2, 1), (1, 2), [0, 2, 1, 1]),
+        (3, 6, (14, 14), (5, 5), 16, (1, 1), (1, 1), [0, 0, 0, 0]),
+        (2, 6, (14, 14), (5, 5), 17, (1, 1), (1, 1), [0, 0, 0, 0]),
+        (2, 4, (11, 13), (2, 3), 15, (1, 2), (2, 1), [1, 0, 2, 1]),
+        (1, 8, (17, 17), (3, 3), 7, (1, 1), (1, 1), [1, 1, 1, 1]),
+        (2, 5, (9, 11), (3, 3), 12, (3, 2), (1, 1), [0, 1, 0, 1]),
+    ];
+    for (m, c, hw, f, out_c, s, d, pads) in cases {
+        let g = geometry(m, hw, c, f, out_c, s, d, pads);
+        assert_eq!(direct::forward_applies(&g), c <= 3 || out_c <= 16);
+        check::<f32>(g, (c * out_c) as u64);
+        check::<f64>(g, (c * out_c) as u64 + 1);
+        let x: Vec<f64> = values(g.x_len(), 7);
+        let w: Vec<f64> = values(g.taps() * out_c, 8);
+        let b: Vec<f64> = values(out_c, 9);
+        let (z_ref, _, _) = reference(&g, &x, &w, &vec![0.0; g.rows() * out_c]);
+        let with_b: Vec<f64> = z_ref
+            .iter()
+            .enumerate()
+            .map(|(i, z)| z + b[i % out_c])
+            .collect();
+        let mut z = vec![f64::NAN; z_ref.len()];
+        conv2d(&x, &w, Some(&b), &g, &mut z).unwrap();
+        assert_close("Z + b", &z, &with_b, g.taps() + 1);
+    }
+}
+
 mod winograd;
