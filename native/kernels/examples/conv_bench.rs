@@ -79,6 +79,14 @@ fn main() {
             "(64, 14, 14, 4) -> 32 5x5 valid",
             geometry(64, 14, 4, 5, 32, false),
         ),
+        (
+            "(64, 14, 14, 16) -> 32 5x5 valid",
+            geometry(64, 14, 16, 5, 32, false),
+        ),
+        (
+            "(64, 14, 14, 8) -> 64 3x3 valid",
+            geometry(64, 14, 8, 3, 64, false),
+        ),
     ];
     // An argument picks shapes whose label contains it (to profile one).
     let only = std::env::args().nth(1).unwrap_or_default();

@@ -1,6 +1,6 @@
 //! 2-D convolution and pooling in the course's channels-last layout: images (m, H, W, C),
-//! filters (f_h, f_w, C, F). One input channel has its own kernels (direct.rs), forward and
-//! dW, and so do the forwards of up to 3 channels, or up to 8 with at most 16 filters; every
+//! filters (f_h, f_w, C, F). Layers with up to 3 input channels, or up to 8 with at most 16
+//! filters, have their own kernels for the forward and dW (direct.rs, filter_blocks.rs); every
 //! other 3x3, stride-1 convolution with at least 8 input and output channels is Winograd
 //! F(2x2, 3x3) (winograd.rs), forward and dA_prev; every other convolution is im2col + GEMM
 //! through the BLAS provider:
@@ -271,7 +271,7 @@ pub fn conv2d<T: GemmScalar>(
         out.par_chunks_mut(CHUNK_ROWS * n)
             .enumerate()
             .for_each(|(i, z)| {
-                if direct::forward_applies(g) {
+                if direct::applies(g) {
                     return conv_filter_rows(x, w, bias, g, i * CHUNK_ROWS, z);
                 }
                 let rows = z.len() / n;
@@ -311,7 +311,7 @@ pub fn conv2d_backprop_filter<T: GemmScalar>(
     // One partial dW per part, over a fixed range of chunks, summed in part order below.
     let sum_range = |part: usize, acc: &mut [T]| {
         let (a, b) = (chunks * part / parts, chunks * (part + 1) / parts);
-        if g.in_c == 1 {
+        if direct::applies(g) {
             let r1 = (b * CHUNK_ROWS).min(rows);
             return filter_block_rows(x, dz, g, a * CHUNK_ROWS, r1 - a * CHUNK_ROWS, acc);
         }

@@ -2,8 +2,8 @@
 //! loop over the taps instead of going through im2col + GEMM: with C channels the im2col
 //! matrix has only f_h·f_w·C columns, so writing it and packing it for the GEMM costs more
 //! than its arithmetic. The forward (`conv_filter_rows`, here) keeps blocks of output columns x
-//! filters in registers, for any C that `forward_applies` takes; the filter gradient
-//! (filter_blocks.rs) blocks of taps x filters, for one channel.
+//! filters in registers, the filter gradient (filter_blocks.rs) blocks of taps x filters;
+//! both for the layers that `applies` takes.
 //! Each is compiled twice by `dispatched!` (baseline x86-64 and AVX2) and picks the CPU's copy;
 //! neither uses `mul_add`, so both round identically.
 
@@ -19,16 +19,19 @@ use crate::Real;
 //   2.0 planar; dW 1.1 blocks, 1.8-1.9 planar, 4.1-6.6 GEMM;
 // - (64, 28, 28, 1) -> 32 filters 3x3: forward 0.8 blocks, 2.7 GEMM; dW 0.9-1.1 blocks, 2.1-3.7 GEMM.
 
-/// Whether conv2d's forward takes `conv_filter_rows`. Measured against im2col + GEMM with
-/// `cargo run --release --example conv_bench "" forward` (median ms, direct against GEMM, two
-/// runs on a 2-core Zen 3):
-/// - (64, 14, 14, 6) -> 16 5x5 valid (LeNet's second layer): 0.53 against 0.69-0.80;
-/// - (64, 28, 28, 3) -> 16 5x5 same: 1.8-3.3 against 4.1-6.6;
-/// - (64, 32, 32, 3) -> 32 3x3 same: 2.1-3.3 against 3.6-4.6;
-/// - (64, 14, 14, 8) -> 16 5x5 same: 1.23 against 1.34-1.47;
-/// - (64, 14, 14, 4) -> 32 5x5 valid: 0.76 against 0.72 (a tie, so GEMM from 4 channels and
-///   17 filters), and (64, 14, 14, 16) -> 32 5x5 valid: 2.5 against 1.6.
-pub(super) fn forward_applies(g: &Conv2d) -> bool {
+/// Whether conv2d's forward and filter gradient take the direct kernels (dA_prev is im2col's
+/// or Winograd's whatever the channels). Measured against im2col + GEMM with `cargo run
+/// --release --example conv_bench "" forward` (and `filter`), median ms, direct against GEMM,
+/// two runs each on a 2-core Zen 3:
+/// - (64, 14, 14, 6) -> 16 5x5 valid (LeNet's second layer): forward 0.53 against 0.69-0.80,
+///   dW 0.55-0.85 against 0.95;
+/// - (64, 28, 28, 3) -> 16 5x5 same: forward 1.8-3.3 against 4.1-6.6, dW 1.5-2.5 against 3.9-4.1;
+/// - (64, 32, 32, 3) -> 32 3x3 same: forward 2.1-3.3 against 3.6-4.6, dW 1.6-2.6 against 2.8-4.0;
+/// - (64, 14, 14, 8) -> 16 5x5 same: forward 1.23 against 1.34-1.47, dW 1.1 against 1.3-1.5;
+/// - (64, 14, 14, 4) -> 32 5x5 valid: a tie (forward 0.76 against 0.72, dW 0.65 against
+///   0.67-0.84), so GEMM from 4 channels and 17 filters; (64, 14, 14, 8) -> 64 3x3 valid, dW
+///   1.2 against 0.8-0.95; (64, 14, 14, 16) -> 32 5x5 valid, forward 2.5 against 1.6.
+pub(super) fn applies(g: &Conv2d) -> bool {
     g.in_c <= 3 || (g.in_c <= 8 && g.out_c <= 16)
 }
 

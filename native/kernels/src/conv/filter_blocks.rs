@@ -1,4 +1,4 @@
-//! The one-input-channel filter gradient in register blocks: dW[t, f] = Σ over output positions
+//! The filter gradient of few-channel layers (direct::applies) in register blocks: dW[t, f] = Σ over output positions
 //! of x at tap t times dZ[position, f]. For each output row, a block of taps x filters of sums
 //! stays in registers while the row's positions stream past: one dZ vector and one broadcast x
 //! value per tap and position. The planar dot products this replaced and im2col + GEMM both pay
@@ -16,19 +16,23 @@ const NARROW_TAPS: usize = 8;
 
 dispatched!(
     /// acc (K x F) += Σ over output rows [r0, r0 + rows) of each tap's input value times dZ's
-    /// row: one input channel, any stride and dilation. Each output row's sums are added into
+    /// row: C input channels, any stride and dilation. Each output row's sums are added into
     /// acc once the row is done, so the order of additions depends only on r0 and rows.
     filter_block_rows, filter_block_rows_avx2, <T: Real>(x: &[T], dz: &[T], g: &Conv2d, r0: usize, rows: usize, acc: &mut [T]) {
-        debug_assert_eq!(g.in_c, 1, "the band's columns are one value wide here");
-        let (n, ow, k) = (g.out_c, g.out_w, g.taps());
+        let (n, ow, k, ch) = (g.out_c, g.out_w, g.taps(), g.in_c);
         let (np, blocks) = filter_blocks(n);
-        let width = g.pad_left + g.in_w + g.pad_right;
+        let width = (g.pad_left + g.in_w + g.pad_right) * ch;
         let mut dzp = vec![T::ZERO; ow * np];
-        // Tap t reads band[off[t] + j·stride_w] for the row's j-th position.
-        let off: Vec<usize> = (0..k).map(|t| (t / g.f_w) * width + (t % g.f_w) * g.dil_w).collect();
+        // Tap t = (p·f_w + q)·C + c reads band[off[t] + j·stride_w·C] for the row's j-th position.
+        let off: Vec<usize> = (0..k)
+            .map(|t| {
+                let (pq, c) = (t / ch, t % ch);
+                (pq / g.f_w) * width + (pq % g.f_w) * g.dil_w * ch + c
+            })
+            .collect();
         row_pieces(x, g, r0, rows, |r, j0, len, band| {
             pad_rows(&dz[(r0 + r) * n..(r0 + r + len) * n], n, &mut dzp, np);
-            let row = Row { band, dz: &dzp[..len * np], np, first: j0 * g.stride_w, stride: g.stride_w };
+            let row = Row { band, dz: &dzp[..len * np], np, first: j0 * g.stride_w * ch, stride: g.stride_w * ch };
             for &(f0, wide) in &blocks {
                 let mut t0 = 0;
                 while t0 < k {

@@ -312,10 +312,10 @@ fn one_channel_blocks_match_the_definition() {
 }
 
 #[test]
-fn few_channel_forward_blocks_match_the_definition() {
-    // The forward's register blocks (conv/direct.rs) with 2-8 channels: the tap walk over
-    // (p, q, c), each band row C values per column. Filter counts on both sides of the narrow
-    // and wide blocks and of forward_applies's 16-filter limit at 4-8 channels (17 goes to the
+fn few_channel_blocks_match_the_definition() {
+    // The forward's and dW's register blocks (conv/direct.rs, filter_blocks.rs) with 2-8
+    // channels: the tap walk over (p, q, c), each band row C values per column. Filter counts on both sides of the narrow
+    // and wide blocks and of applies's 16-filter limit at 4-8 channels (17 goes to the
     // GEMM, so the two paths are checked on the same geometry), output rows around CHUNK_ROWS
     // (17 x 15 = 255 per image), strides, dilation, padding, and the bias.
     let cases = [
@@ -331,7 +331,7 @@ fn few_channel_forward_blocks_match_the_definition() {
     ];
     for (m, c, hw, f, out_c, s, d, pads) in cases {
         let g = geometry(m, hw, c, f, out_c, s, d, pads);
-        assert_eq!(direct::forward_applies(&g), c <= 3 || out_c <= 16);
+        assert_eq!(direct::applies(&g), c <= 3 || out_c <= 16);
         check::<f32>(g, (c * out_c) as u64);
         check::<f64>(g, (c * out_c) as u64 + 1);
         let x: Vec<f64> = values(g.x_len(), 7);
