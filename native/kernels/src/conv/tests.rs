@@ -123,6 +123,22 @@ fn check<T: GemmScalar>(g: Conv2d, seed: u64) {
     assert_close("dW", &dw, &dw_ref, g.rows());
 }
 
+/// The bias is added in the same kernel as the sums: Z + b, to the same bound as Z.
+fn check_bias(g: Conv2d) {
+    let x: Vec<f64> = values(g.x_len(), 7);
+    let w: Vec<f64> = values(g.taps() * g.out_c, 8);
+    let b: Vec<f64> = values(g.out_c, 9);
+    let (z_ref, _, _) = reference(&g, &x, &w, &vec![0.0; g.rows() * g.out_c]);
+    let with_b: Vec<f64> = z_ref
+        .iter()
+        .enumerate()
+        .map(|(i, z)| z + b[i % g.out_c])
+        .collect();
+    let mut z = vec![f64::NAN; z_ref.len()];
+    conv2d(&x, &w, Some(&b), &g, &mut z).unwrap();
+    assert_close("Z + b", &z, &with_b, g.taps() + 1);
+}
+
 #[test]
 fn conv_matches_the_definition_across_geometries() {
     let cases = [
@@ -295,29 +311,18 @@ fn one_channel_blocks_match_the_definition() {
         let g = geometry(m, hw, 1, f, out_c, s, d, pads);
         check::<f32>(g, out_c as u64);
         check::<f64>(g, out_c as u64 + 1);
-        // The bias is added in the same kernel: Z + b, to the same bound.
-        let x: Vec<f64> = values(g.x_len(), 7);
-        let w: Vec<f64> = values(g.taps() * out_c, 8);
-        let b: Vec<f64> = values(out_c, 9);
-        let (z_ref, _, _) = reference(&g, &x, &w, &vec![0.0; g.rows() * out_c]);
-        let with_b: Vec<f64> = z_ref
-            .iter()
-            .enumerate()
-            .map(|(i, z)| z + b[i % out_c])
-            .collect();
-        let mut z = vec![f64::NAN; z_ref.len()];
-        conv2d(&x, &w, Some(&b), &g, &mut z).unwrap();
-        assert_close("Z + b", &z, &with_b, g.taps() + 1);
+        check_bias(g);
     }
 }
 
 #[test]
 fn few_channel_blocks_match_the_definition() {
     // The forward's and dW's register blocks (conv/direct.rs, filter_blocks.rs) with 2-8
-    // channels: the tap walk over (p, q, c), each band row C values per column. Filter counts on both sides of the narrow
-    // and wide blocks and of applies's 16-filter limit at 4-8 channels (17 goes to the
-    // GEMM, so the two paths are checked on the same geometry), output rows around CHUNK_ROWS
-    // (17 x 15 = 255 per image), strides, dilation, padding, and the bias.
+    // channels: the tap walk over (p, q, c), each band row C values per column. Filter counts
+    // on both sides of the narrow and wide blocks and of applies's 16-filter limit at 4-8
+    // channels (17 goes to the GEMM, so the two paths are checked on the same geometry),
+    // output rows around CHUNK_ROWS (17 x 15 = 255 per image), strides, dilation, padding,
+    // and the bias.
     let cases = [
         (2, 2, (17, 15), (3, 3), 8, (1, 1), (1, 1), [1, 1, 1, 1]),
         (2, 3, (17, 15), (5, 5), 9, (1, 1), (1, 1), [2, 2, 2, 2]),
@@ -334,18 +339,7 @@ fn few_channel_blocks_match_the_definition() {
         assert_eq!(direct::applies(&g), c <= 3 || out_c <= 16);
         check::<f32>(g, (c * out_c) as u64);
         check::<f64>(g, (c * out_c) as u64 + 1);
-        let x: Vec<f64> = values(g.x_len(), 7);
-        let w: Vec<f64> = values(g.taps() * out_c, 8);
-        let b: Vec<f64> = values(out_c, 9);
-        let (z_ref, _, _) = reference(&g, &x, &w, &vec![0.0; g.rows() * out_c]);
-        let with_b: Vec<f64> = z_ref
-            .iter()
-            .enumerate()
-            .map(|(i, z)| z + b[i % out_c])
-            .collect();
-        let mut z = vec![f64::NAN; z_ref.len()];
-        conv2d(&x, &w, Some(&b), &g, &mut z).unwrap();
-        assert_close("Z + b", &z, &with_b, g.taps() + 1);
+        check_bias(g);
     }
 }
 
