@@ -11,7 +11,7 @@ use super::Conv2d;
 use crate::simd::{dispatched, has_avx2};
 use crate::Real;
 
-// One channel's forward is always `conv_filter_rows`, and its filter gradient
+// With one channel, the forward is always `conv_filter_rows` and the filter gradient
 // `filter_block_rows` (filter_blocks.rs). An A/B at load ~2 (`cargo run --release --example
 // conv_bench`) against the two earlier paths, im2col + GEMM and planar loops (one axpy or dot
 // product over an output row per tap and filter):
@@ -35,7 +35,7 @@ pub(super) fn applies(g: &Conv2d) -> bool {
     g.in_c <= 3 || (g.in_c <= 8 && g.out_c <= 16)
 }
 
-/// Filters per register block of both one-channel kernels: WIDE (two AVX2 vectors of float32),
+/// Filters per register block of both direct kernels: WIDE (two AVX2 vectors of float32),
 /// or NARROW for the last 8 filters or fewer. The filters are zero-padded to a multiple of
 /// NARROW (`padded`), so every block is whole.
 pub(super) const WIDE: usize = 16;
@@ -81,7 +81,7 @@ dispatched!(
         let (np, blocks) = filter_blocks(n);
         let mut wp = vec![T::ZERO; g.taps() * np];
         pad_rows(w, n, &mut wp, np);
-        let width = (g.pad_left + g.in_w + g.pad_right) * g.in_c;
+        let width = band_width(g);
         let rows = z.len() / n;
         row_pieces(x, g, r0, rows, |r, j0, len, band| {
             let block = Block { band, width, w: &wp, np, g };
@@ -126,10 +126,9 @@ impl<T: Real> Block<'_, T> {
         bias: Option<&[T]>,
     ) -> usize {
         let g = self.g;
-        let s = g.stride_w;
         let mut acc = [[T::ZERO; B]; C];
         let ch = g.in_c;
-        let step = s * ch;
+        let step = g.stride_w * ch;
         for p in 0..g.f_h {
             let row = &self.band[p * self.width..(p + 1) * self.width];
             for q in 0..g.f_w {
@@ -167,6 +166,12 @@ impl<T: Real> Block<'_, T> {
     }
 }
 
+/// Values per band row (`row_pieces`): the padded input row, C values per column.
+#[inline(always)]
+pub(super) fn band_width(g: &Conv2d) -> usize {
+    (g.pad_left + g.in_w + g.pad_right) * g.in_c
+}
+
 /// Calls `body(r, j0, len, band)` for each piece of output row in output rows [r0, r0 + rows):
 /// rows r..r + len (relative to r0) are columns j0..j0 + len of one output row (n, i), and
 /// `band` holds the f_h input rows it reads, each (pad_left + in_w + pad_right)·C long with the
@@ -180,7 +185,7 @@ pub(super) fn row_pieces<T: Real>(
     mut body: impl FnMut(usize, usize, usize, &[T]),
 ) {
     let ch = g.in_c;
-    let width = (g.pad_left + g.in_w + g.pad_right) * ch;
+    let width = band_width(g);
     let mut band = vec![T::ZERO; g.f_h * width];
     let mut r = 0;
     while r < rows {

@@ -1,10 +1,11 @@
-//! The filter gradient of few-channel layers (direct::applies) in register blocks: dW[t, f] = Σ over output positions
-//! of x at tap t times dZ[position, f]. For each output row, a block of taps x filters of sums
-//! stays in registers while the row's positions stream past: one dZ vector and one broadcast x
-//! value per tap and position. The planar dot products this replaced and im2col + GEMM both pay
-//! for a layout change first (dZ transposed, or the im2col matrix written).
+//! The filter gradient of few-channel layers (direct::applies) in register blocks:
+//! dW[t, f] = Σ over output positions of x at tap t times dZ[position, f]. For each output row,
+//! a block of taps x filters of sums stays in registers while the row's positions stream past:
+//! one dZ vector and one broadcast x value per tap and position. The planar dot products this
+//! replaced and im2col + GEMM both pay for a layout change first (dZ transposed, or the im2col
+//! matrix written).
 
-use super::direct::{filter_blocks, pad_rows, row_pieces, NARROW, WIDE};
+use super::direct::{band_width, filter_blocks, pad_rows, row_pieces, NARROW, WIDE};
 use super::Conv2d;
 use crate::simd::{dispatched, has_avx2};
 use crate::Real;
@@ -21,7 +22,7 @@ dispatched!(
     filter_block_rows, filter_block_rows_avx2, <T: Real>(x: &[T], dz: &[T], g: &Conv2d, r0: usize, rows: usize, acc: &mut [T]) {
         let (n, ow, k, ch) = (g.out_c, g.out_w, g.taps(), g.in_c);
         let (np, blocks) = filter_blocks(n);
-        let width = (g.pad_left + g.in_w + g.pad_right) * ch;
+        let width = band_width(g);
         let mut dzp = vec![T::ZERO; ow * np];
         // Tap t = (p·f_w + q)·C + c reads band[off[t] + j·stride_w·C] for the row's j-th position.
         let off: Vec<usize> = (0..k)
