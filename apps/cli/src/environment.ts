@@ -5,6 +5,9 @@ import { BACKENDS } from './options.ts';
 /** The GEMM providers of a native build with OpenBLAS, when the addon cannot be asked. */
 const GEMM_PROVIDERS = ['auto', 'openblas', 'pure'];
 
+/** What the native `auto` provider's per-shape timing may be set to (native/README.md). */
+const CALIBRATION_MODES = ['on', 'off', 'fresh'];
+
 /**
  * The environment variables that choose how Neurite computes, checked before any work (exit
  * 2, naming the variable), as the API checks them: a typo must not silently train on another
@@ -22,7 +25,7 @@ export function checkBackendVariable(env: NodeJS.ProcessEnv = process.env): void
 }
 
 /**
- * NEURITE_GEMM (against the providers the native build has) and NEURITE_THREADS. Returns
+ * NEURITE_GEMM (against the providers the native build has), NEURITE_GEMM_CALIBRATION and NEURITE_THREADS. Returns
  * warnings for the thread counts of the libraries under the native backend (rayon, OpenBLAS),
  * which ignore a bad value rather than refuse it.
  */
@@ -36,6 +39,13 @@ export function checkComputeVariables(native: Record<string, unknown> | null, en
         'unset it to let the native backend choose (auto)',
       );
     }
+  }
+  const calibration = env.NEURITE_GEMM_CALIBRATION;
+  if (calibration && !CALIBRATION_MODES.includes(calibration)) {
+    throw new UsageError(
+      `NEURITE_GEMM_CALIBRATION=${JSON.stringify(calibration)}: expected one of ${CALIBRATION_MODES.join(', ')}`,
+      'unset it to time each product shape once per machine (on)',
+    );
   }
   try {
     getThreads(); // reads and checks NEURITE_THREADS

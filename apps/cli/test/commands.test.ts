@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { gemmChoiceLines } from '../src/commands/gemm-choice.ts';
 import { formatInfo, type InfoReport } from '../src/commands/info.ts';
 import { events, neurite, tempDir } from './harness.ts';
 
@@ -95,6 +96,38 @@ describe('neurite info and bench', () => {
     expect(section(report('linux-x64-gnu', 'js'))[0]).toBe(
       '  linux-x64-gnu: has a native binary, not in use (see Backends); running on js',
     );
+  });
+
+  it('info says which GEMM provider runs each shape class and why', () => {
+    const pad = (s: string, n: number) => s.padEnd(n);
+    const route = {
+      dtype: 'float64',
+      transA: false,
+      transB: true,
+      threads: 2,
+      m: 32,
+      n: 16384,
+      k: 256,
+      provider: 'small',
+      timings: [
+        { provider: 'rules', ms: 4.04 },
+        { provider: 'small', ms: 3.27 },
+      ],
+      measured: false,
+    };
+    const calibration = { mode: 'on', machine: 'CPU | avx2,fma', file: '/c/gemm-1.tsv', routes: [route] };
+    const lines = gemmChoiceLines({ gemmProvider: 'auto', gemmCalibration: calibration }, pad);
+    expect(lines[0]).toMatch(/^ {2}GEMM choice +auto: each shape class .* timed fastest for it on this machine/);
+    expect(lines).toContain(`  ${pad('calibration file', 26)}/c/gemm-1.tsv`);
+    expect(lines.at(-1)).toBe(
+      '    float64 (≤32 x ≤256)·(≤256 x ≤16384) stored ᵀ, 2 threads: small (ms: rules 4.04, small 3.27; from the cache file)',
+    );
+    const none = gemmChoiceLines({ gemmProvider: 'auto', gemmCalibration: { ...calibration, routes: [] } }, pad);
+    expect(none.at(-1)).toContain('neurite info --calibrate');
+    expect(gemmChoiceLines({ gemmProvider: 'auto', gemmCalibration: { ...calibration, mode: 'off' } }, pad)).toEqual([
+      `  ${pad('GEMM choice', 26)}auto with NEURITE_GEMM_CALIBRATION=off: the built-in rules by shape (native/README.md)`,
+    ]);
+    expect(gemmChoiceLines({ gemmProvider: 'pure', gemmCalibration: calibration }, pad)[0]).toContain('chose pure for every product');
   });
 
   it('bench times GEMM and the three course models on each backend', async () => {

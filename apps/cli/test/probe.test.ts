@@ -379,6 +379,13 @@ const ENVIRONMENT: [string, Record<string, string>, string[], number, RegExp][] 
     /NEURITE_GEMM="bogus": unknown GEMM provider; expected one of auto, openblas, pure/,
   ],
   [
+    'NEURITE_GEMM_CALIBRATION unknown',
+    { NEURITE_GEMM_CALIBRATION: 'sometimes' },
+    ['train', '-n', '2'],
+    2,
+    /NEURITE_GEMM_CALIBRATION="sometimes": expected one of on, off, fresh/,
+  ],
+  [
     'NEURITE_THREADS zero',
     { NEURITE_THREADS: '0' },
     ['train', '-n', '2'],

@@ -7,6 +7,7 @@
 #![allow(non_snake_case)]
 
 mod arrays;
+pub mod calibration;
 
 use arrays::{disjoint, Arr, Float};
 use napi::{Error, Status};
@@ -23,7 +24,7 @@ use std::sync::{Mutex, Once};
 
 type KResult<T> = Result<T, KernelError>;
 
-fn guard<T>(f: impl FnOnce() -> KResult<T>) -> napi::Result<T> {
+pub(crate) fn guard<T>(f: impl FnOnce() -> KResult<T>) -> napi::Result<T> {
     quiet_panics();
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(Ok(v)) => Ok(v),

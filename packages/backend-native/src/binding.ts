@@ -5,6 +5,36 @@
  */
 export type NativeArray = Float32Array | Float64Array | Int32Array;
 
+/** One shape class of products and the GEMM provider it runs on (native/kernels/src/gemm/calibrate.rs). */
+export interface GemmRoute {
+  dtype: 'float32' | 'float64';
+  transA: boolean;
+  transB: boolean;
+  threads: number;
+  /** The class's largest m, n and k: powers of two; the class holds sizes above half of each. */
+  m: number;
+  n: number;
+  k: number;
+  provider: string;
+  /** Each candidate's best time on the class's first product, the built-in rules first. */
+  timings: { provider: string; ms: number }[];
+  /** Timed in this process (false: read from the cache file). */
+  measured: boolean;
+}
+
+export interface GemmCalibration {
+  /** NEURITE_GEMM_CALIBRATION: 'on' (default), 'off' or 'fresh'; 'unavailable' without OpenBLAS. */
+  mode: string;
+  /** What the cache file is keyed by: CPU, SIMD features, OPENBLAS_CORETYPE, build. */
+  machine: string;
+  file?: string;
+  /** Why the choices are not kept on disk. */
+  problem?: string;
+  /** SIMD features detected at run time: 'avx2', 'fma', 'avx512f', 'neon'. */
+  features: string[];
+  routes: GemmRoute[];
+}
+
 export interface NativeBinding {
   gemm(
     transA: boolean,
@@ -75,6 +105,10 @@ export interface NativeBinding {
   gemmProvider(): string;
   gemmProviders(): string[];
   setGemmProvider(name: string): void;
+  /** How the `auto` provider chooses on this machine: mode, cache file, the classes chosen so far. */
+  gemmCalibration(): GemmCalibration;
+  /** Times auto's candidates for one shape now unless its class is chosen; null when too small to time. */
+  calibrateGemm(dtype: 'float32' | 'float64', transA: boolean, transB: boolean, m: number, n: number, k: number): GemmRoute | null;
   threads(): number;
   tuneAllocator(mmapThreshold: number, trimThreshold: number): boolean;
   /** Diagnostics: panics inside a Rust thread on purpose and throws the resulting Error. */
@@ -102,6 +136,8 @@ const FUNCTIONS: (keyof NativeBinding)[] = [
   'gemmProvider',
   'gemmProviders',
   'setGemmProvider',
+  'gemmCalibration',
+  'calibrateGemm',
   'threads',
   'tuneAllocator',
   'selfTestPanic',

@@ -5,11 +5,11 @@
  */
 import type { BackendImpl, BackendPlugin } from '@neurite/tensor';
 import { createNativeBackend } from './backend.ts';
-import type { NativeBinding } from './binding.ts';
+import type { GemmCalibration, GemmRoute, NativeBinding } from './binding.ts';
 import { type LoadedBinding, loadBinding } from './loader.ts';
 
 export { ALWAYS_NATIVE, type Crossover, createNativeBackend, SMALL } from './backend.ts';
-export type { NativeArray, NativeBinding } from './binding.ts';
+export type { GemmCalibration, GemmRoute, NativeArray, NativeBinding } from './binding.ts';
 export { NativeLoadError, platformTriple } from './loader.ts';
 export { binaryPackage, NATIVE_PLATFORMS, type NativePlatform } from './platforms.ts';
 
@@ -60,16 +60,23 @@ export interface NativeInfo {
   threads: number;
   /** 'tuned' once the backend has adjusted glibc's malloc thresholds, else 'default'. */
   allocator: 'tuned' | 'default';
+  /** SIMD features the kernels detected at run time ('avx2', 'fma', 'avx512f', 'neon'). */
+  simd: string[];
+  /** How `auto` picks a provider per shape class on this machine, and what it picked so far. */
+  gemmCalibration: Omit<GemmCalibration, 'features'>;
 }
 
 export function nativeInfo(): NativeInfo {
   const b = nativeBinding();
+  const { features, ...calibration } = b.gemmCalibration();
   const info: NativeInfo = {
     from: loaded?.from ?? '',
     gemmProvider: 'none',
     gemmProviders: b.gemmProviders(),
     threads: b.threads(),
     allocator,
+    simd: features,
+    gemmCalibration: calibration,
   };
   try {
     info.gemmProvider = b.gemmProvider();
@@ -77,6 +84,19 @@ export function nativeInfo(): NativeInfo {
     info.gemmProblem = (error as Error).message;
   }
   return info;
+}
+
+/**
+ * Has the `auto` provider time its candidates for a product of this shape now, as it does on
+ * the first product of each shape class, and returns the class's choice (null below ~1M
+ * multiply-adds, which always keep the built-in rules). The choice is kept in the cache file
+ * (`nativeInfo().gemmCalibration.file`) for later processes.
+ */
+export function calibrateGemm(
+  shape: { m: number; n: number; k: number; transA?: boolean; transB?: boolean },
+  dtype: 'float32' | 'float64' = 'float32',
+): GemmRoute | null {
+  return nativeBinding().calibrateGemm(dtype, shape.transA ?? false, shape.transB ?? false, shape.m, shape.n, shape.k);
 }
 
 /** Chooses the GEMM provider ('openblas' or 'pure') for every following matmul. */

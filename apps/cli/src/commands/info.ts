@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { chooseBackend, loadNativeModule, loadWasmModule, nativeLoadProblem, wasmLoadProblem } from '../backends.ts';
 import { emit } from '../progress.ts';
 import { cliVersion, packageVersion } from '../versions.ts';
+import { calibrateCourseShapes, gemmChoiceLines } from './gemm-choice.ts';
 
 const PACKAGES = [
   '@neurite/tensor',
@@ -20,9 +21,10 @@ export function registerInfo(program: Command): void {
     .command('info')
     .description('versions, available backends and which one is active and why, BLAS provider, threads, dtype')
     .option('--json', 'one JSON object on stdout')
-    .addHelpText('after', '\nExamples:\n  $ neurite info\n  $ NEURITE_BACKEND=js neurite info --json')
-    .action(async (options: { json?: boolean }) => {
-      const report = await collectInfo();
+    .option('--calibrate', "first time the native GEMM providers on the course's product shapes (each shape class once per machine)")
+    .addHelpText('after', '\nExamples:\n  $ neurite info\n  $ neurite info --calibrate\n  $ NEURITE_BACKEND=js neurite info --json')
+    .action(async (options: { json?: boolean; calibrate?: boolean }) => {
+      const report = await collectInfo({ calibrate: options.calibrate });
       if (options.json) emit(report);
       else process.stdout.write(formatInfo(report));
     });
@@ -39,10 +41,11 @@ export interface InfoReport {
   dtype: { default: string; why: string };
 }
 
-export async function collectInfo(): Promise<InfoReport> {
+export async function collectInfo(options: { calibrate?: boolean } = {}): Promise<InfoReport> {
   const versions: Record<string, string> = { '@neurite/cli': cliVersion(), node: process.versions.node };
   for (const name of PACKAGES) versions[name] = packageVersion(name) ?? 'not installed';
   const native = await loadNativeModule();
+  if (native && options.calibrate) calibrateCourseShapes(native, (line) => process.stderr.write(`${line}\n`));
   const wasm = await loadWasmModule();
   const info = await chooseBackend('auto');
   return {
@@ -136,7 +139,8 @@ export function formatInfo(report: InfoReport): string {
   lines.push(`  active: ${report.backend.active} (${report.backend.reason})`);
   lines.push('', 'Native backend');
   for (const [key, value] of Object.entries(report.native))
-    lines.push(`  ${pad(key, 26)}${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
+    if (key !== 'gemmCalibration') lines.push(`  ${pad(key, 26)}${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
+  if (report.native.loaded) lines.push(...gemmChoiceLines(report.native, pad));
   lines.push('', 'WebAssembly backend');
   for (const [key, value] of Object.entries(report.wasm))
     if (value !== undefined) lines.push(`  ${pad(key, 26)}${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);

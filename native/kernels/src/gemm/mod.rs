@@ -4,10 +4,14 @@
 //! so NaN left in `out` does not leak into the result.
 //!
 //! Two providers sit behind [`GemmProvider`]: OpenBLAS (statically linked, see build.rs) and
-//! the pure-Rust `gemm` crate. [`default_provider`] picks the faster one measured on this
-//! machine's kind (native/README.md); NEURITE_GEMM=auto|openblas|pure overrides it; `auto` (the default
-//! where OpenBLAS is linked) routes each call by shape.
+//! the pure-Rust `gemm` crate, beside Neurite's own `small` kernels. `auto`, the default where
+//! OpenBLAS is linked, gives each shape class the provider measured fastest for it on this
+//! machine (calibrate.rs); NEURITE_GEMM=auto|openblas|pure|small overrides it.
 
+#[cfg(neurite_openblas)]
+mod cache;
+#[cfg(neurite_openblas)]
+pub mod calibrate;
 #[cfg(neurite_openblas)]
 mod deep_gemv;
 #[cfg(neurite_openblas)]
@@ -70,54 +74,7 @@ pub static OPENBLAS: openblas::OpenBlas = openblas::OpenBlas { team: true };
 #[cfg(neurite_openblas)]
 static OPENBLAS_SERIAL: openblas::OpenBlas = openblas::OpenBlas { team: false };
 #[cfg(neurite_openblas)]
-pub static AUTO: Auto = Auto;
-
-/// OpenBLAS, routed by shape: products whose output is much wider than the inner dimension
-/// and the row count, e.g. (20x209)·(209x12288), split N across the cores (see
-/// `openblas::wide_split`; with one thread, float32 ones go to the pure-Rust kernels), and
-/// deep products with a small output, e.g. (20x12288)·(12288x209), split K across the cores
-/// (see `openblas::deep_split`), and so do deep vector-matrix products like (1x12288)·(12288x209)
-/// (see `deep_gemv`).
-#[cfg(neurite_openblas)]
-pub struct Auto;
-
-#[cfg(neurite_openblas)]
-impl Auto {
-    fn wide(g: &Gemm) -> bool {
-        g.m > 1 && g.n >= 8 * g.k.max(g.m)
-    }
-}
-
-#[cfg(neurite_openblas)]
-impl GemmProvider for Auto {
-    fn name(&self) -> &'static str {
-        "auto"
-    }
-    fn sgemm(&self, g: &Gemm, a: &[f32], b: &[f32], c: &mut [f32]) {
-        if deep_gemv::is_deep_gemv(g) {
-            deep_gemv::deep_gemv(g, a, b, c)
-        } else if openblas::is_wide(g) {
-            openblas::wide_split(g, a, b, c)
-        } else if Self::wide(g) {
-            PURE.sgemm(g, a, b, c)
-        } else if openblas::is_deep(g) {
-            openblas::deep_split(g, a, b, c)
-        } else {
-            OPENBLAS.sgemm(g, a, b, c)
-        }
-    }
-    fn dgemm(&self, g: &Gemm, a: &[f64], b: &[f64], c: &mut [f64]) {
-        if deep_gemv::is_deep_gemv(g) {
-            deep_gemv::deep_gemv(g, a, b, c)
-        } else if openblas::is_wide(g) {
-            openblas::wide_split(g, a, b, c)
-        } else if openblas::is_deep(g) {
-            openblas::deep_split(g, a, b, c)
-        } else {
-            OPENBLAS.dgemm(g, a, b, c)
-        }
-    }
-}
+pub static AUTO: calibrate::Auto = calibrate::Auto;
 
 /// Every provider compiled into this build, default first.
 pub fn providers() -> Vec<&'static dyn GemmProvider> {
@@ -174,6 +131,10 @@ pub fn default_provider() -> Result<&'static dyn GemmProvider> {
         return Ok(list[i - 1]);
     }
     let chosen = env_choice()?.unwrap_or(list[0]);
+    #[cfg(neurite_openblas)]
+    if chosen.name() == "auto" {
+        calibrate::env_mode()?;
+    }
     let i = list
         .iter()
         .position(|p| p.name() == chosen.name())
@@ -304,6 +265,73 @@ pub fn gemm_serial<T: GemmScalar>(
         return;
     }
     T::call(provider, g, a, b, c)
+}
+
+/// A shape class's provider, as [`calibration_report`] lists it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Route {
+    pub f64: bool,
+    pub trans_a: bool,
+    pub trans_b: bool,
+    pub threads: usize,
+    /// The class's largest m, n and k (each a power of two; the class starts above half).
+    pub m: usize,
+    pub n: usize,
+    pub k: usize,
+    pub provider: &'static str,
+    /// Each candidate's best time in seconds, the built-in rules first.
+    pub times: Vec<(&'static str, f64)>,
+    /// Timed in this process (else read from the cache file).
+    pub measured: bool,
+}
+
+/// How `auto` chooses on this machine (calibrate.rs): NEURITE_GEMM_CALIBRATION's mode, the key
+/// its cache file is written for, the file, why it cannot be kept, the CPU's SIMD features, and
+/// the classes chosen so far.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CalibrationReport {
+    pub mode: &'static str,
+    pub machine: String,
+    pub file: Option<String>,
+    pub problem: Option<String>,
+    pub features: Vec<&'static str>,
+    pub routes: Vec<Route>,
+}
+
+#[cfg(neurite_openblas)]
+pub fn calibration_report() -> CalibrationReport {
+    calibrate::report()
+}
+
+/// Without OpenBLAS there is no `auto` and nothing to calibrate.
+#[cfg(not(neurite_openblas))]
+pub fn calibration_report() -> CalibrationReport {
+    CalibrationReport {
+        mode: "unavailable",
+        machine: String::new(),
+        file: None,
+        problem: Some("this build has no OpenBLAS, so no auto provider".into()),
+        features: Vec::new(),
+        routes: Vec::new(),
+    }
+}
+
+/// Times auto's candidates for `g` now, on made-up operands (unless its class is chosen
+/// already), and returns the class's route; None when the product is too small to time.
+pub fn calibrate_shape(f64: bool, g: &Gemm) -> Result<Option<Route>> {
+    #[cfg(neurite_openblas)]
+    {
+        if f64 {
+            calibrate::calibrate_shape::<f64>(g)
+        } else {
+            calibrate::calibrate_shape::<f32>(g)
+        }
+    }
+    #[cfg(not(neurite_openblas))]
+    {
+        let _ = (f64, g);
+        fail("calibrateGemm: this build has no OpenBLAS, so no auto provider to calibrate")
+    }
 }
 
 static PURE_SERIAL: pure::PureRust = pure::PureRust { parallel: false };
