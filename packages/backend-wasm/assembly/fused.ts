@@ -161,12 +161,16 @@ export function sgdUpdate<T>(param: usize, grad: usize, n: i32, lr: T): void {
   }
 }
 
-/** Adam with bias correction (c1 = 1 - beta1^t, c2 = 1 - beta2^t), in place on param, m and v. */
-export function adamUpdate<T>(param: usize, grad: usize, m: usize, v: usize, n: i32, lr: T, beta1: T, beta2: T, eps: T, c1: T, c2: T): void {
+/**
+ * Adam with bias correction (c1 = 1 - beta1^t, c2 = 1 - beta2^t), in place on param, m and v.
+ * The caller passes 1 - beta1 and 1 - beta2 (one1, one2) computed in float64: in float32,
+ * 1 - fround(0.999) is 1e-5 off 0.001, a bias the js backend does not have.
+ */
+export function adamUpdate<T>(param: usize, grad: usize, m: usize, v: usize, n: i32, lr: T, beta1: T, beta2: T, one1: T, one2: T, eps: T, c1: T, c2: T): void {
   const S = <usize>sizeof<T>();
   const L = 16 / sizeof<T>();
-  const b1 = v128.splat<T>(beta1), nb1 = v128.splat<T>(<T>1 - beta1);
-  const b2 = v128.splat<T>(beta2), nb2 = v128.splat<T>(<T>1 - beta2);
+  const b1 = v128.splat<T>(beta1), nb1 = v128.splat<T>(one1);
+  const b2 = v128.splat<T>(beta2), nb2 = v128.splat<T>(one2);
   const vlr = v128.splat<T>(lr), ve = v128.splat<T>(eps), vc1 = v128.splat<T>(c1), vc2 = v128.splat<T>(c2);
   let i = 0;
   for (; i + L <= n; i += L) {
@@ -182,8 +186,8 @@ export function adamUpdate<T>(param: usize, grad: usize, m: usize, v: usize, n: 
   for (; i < n; i++) {
     const at = <usize>i * S;
     const g = load<T>(grad + at);
-    const mi = beta1 * load<T>(m + at) + (<T>1 - beta1) * g;
-    const vi = beta2 * load<T>(v + at) + (<T>1 - beta2) * g * g;
+    const mi = beta1 * load<T>(m + at) + one1 * g;
+    const vi = beta2 * load<T>(v + at) + one2 * g * g;
     store<T>(m + at, mi);
     store<T>(v + at, vi);
     store<T>(param + at, load<T>(param + at) - (lr * (mi / c1)) / (<T>Math.sqrt(<f64>(vi / c2)) + eps));

@@ -143,11 +143,13 @@ export function adamUpdate32(
   lr: f32,
   b1: f32,
   b2: f32,
+  one1: f32,
+  one2: f32,
   eps: f32,
   c1: f32,
   c2: f32,
 ): void {
-  adamUpdate<f32>(param, grad, m, v, n, lr, b1, b2, eps, c1, c2);
+  adamUpdate<f32>(param, grad, m, v, n, lr, b1, b2, one1, one2, eps, c1, c2);
 }
 export function adamUpdate64(
   param: usize,
@@ -158,11 +160,13 @@ export function adamUpdate64(
   lr: f64,
   b1: f64,
   b2: f64,
+  one1: f64,
+  one2: f64,
   eps: f64,
   c1: f64,
   c2: f64,
 ): void {
-  adamUpdate<f64>(param, grad, m, v, n, lr, b1, b2, eps, c1, c2);
+  adamUpdate<f64>(param, grad, m, v, n, lr, b1, b2, one1, one2, eps, c1, c2);
 }
 
 /** First byte past the module's static data (musl's exp/log/pow tables): the arena starts above it. */

@@ -82,6 +82,9 @@ type AdamFn = (
   lr: number,
   b1: number,
   b2: number,
+  /** 1 - b1 and 1 - b2, computed in float64. */
+  one1: number,
+  one2: number,
   eps: number,
   c1: number,
   c2: number,
