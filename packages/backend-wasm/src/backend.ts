@@ -196,7 +196,8 @@ export function createWasmBackend(arena: Arena, pool: Pool, small: Readonly<Cros
       const pv = arena.put(v, param);
       const c1 = 1 - s.beta1 ** s.t;
       const c2 = 1 - s.beta2 ** s.t;
-      (is64(param) ? k.adamUpdate64 : k.adamUpdate32)(pp, pg, pm, pv, param.length, s.lr, s.beta1, s.beta2, 1 - s.beta1, 1 - s.beta2, s.epsilon, c1, c2);
+      const adam = is64(param) ? k.adamUpdate64 : k.adamUpdate32;
+      adam(pp, pg, pm, pv, param.length, s.lr, s.beta1, s.beta2, 1 - s.beta1, 1 - s.beta2, s.epsilon, c1, c2);
       arena.take(pp, param);
       arena.take(pm, m);
       arena.take(pv, v);
