@@ -1,5 +1,5 @@
 """numpy side of the end-to-end training workloads (kind 'train'): the course's vectorized code
-in float32, timed like bench/src/measure.ts timeTraining. The data and initial weights come from
+in the spec's dtype (float32, or float64 as the course itself runs), timed like bench/src/measure.ts timeTraining. The data and initial weights come from
 numpy's legacy RandomState, the stream Neurite's Generator reproduces (bench/src/train/data.ts),
 so every runner trains the same model on the same data."""
 
@@ -54,7 +54,8 @@ def initial_weights(np, spec):
             W = rs.randn(n, n_prev) / np.sqrt(n_prev)
         else:
             W = rs.randn(n, n_prev) * 0.01
-        params.append([W.astype(np.float32), np.zeros((n, 1), np.float32)])
+        dtype = np.float64 if spec["dtype"] == "float64" else np.float32
+        params.append([W.astype(dtype), np.zeros((n, 1), dtype)])
     return params
 
 
@@ -130,6 +131,9 @@ def measure_training(np, spec, t, trainers=None):
     runner passes its versions of the same code)."""
     start_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     X, Y = train_arrays(np, spec)
+    if spec["dtype"] == "float64":
+        # The same values (float32 data widened), so the float64 costs match Neurite's.
+        X, Y = X.astype(np.float64), Y.astype(np.float64)
     logistic, layered = trainers or (logistic_trainer, layered_trainer)
     iterate = (logistic if spec["model"] == "logistic" else layered)(np, spec, X, Y)
     costs = []

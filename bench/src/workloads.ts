@@ -38,7 +38,8 @@ export interface ElementwiseSpec {
  */
 export interface TrainSpec {
   kind: 'train';
-  dtype: 'float32';
+  /** float64 is the course's own dtype; the data are the same float32 values, widened. */
+  dtype: BenchDType;
   model: 'logistic' | 'deep' | 'planar';
   /** n_x, then the units of each layer: [12288, 20, 7, 5, 1]. */
   dims: number[];
@@ -217,6 +218,18 @@ function trainingWorkloads(): Workload[] {
   // The cat set's shape: 209 images of 64x64x3 pixels, 72 of them cats (the course's balance).
   const catData: TrainData = { source: 'random', seed: 3, positives: 72 };
   const base = { kind: 'train', dtype: 'float32', costEvery: 100 } as const;
+  const deep = {
+    ...base,
+    model: 'deep',
+    dims: [12288, 20, 7, 5, 1],
+    activations: ['relu', 'relu', 'relu', 'sigmoid'],
+    init: 'courseDeep',
+    weightSeed: 1,
+    m: 209,
+    learningRate: 0.0075,
+    iterations: 2500,
+    data: catData,
+  } as const;
   return [
     {
       id: 'train-logistic',
@@ -237,18 +250,12 @@ function trainingWorkloads(): Workload[] {
     {
       id: 'train-deep',
       title: 'train: deep net [12288, 20, 7, 5, 1] (209 ex.), lr 0.0075, 2500 it',
-      spec: {
-        ...base,
-        model: 'deep',
-        dims: [12288, 20, 7, 5, 1],
-        activations: ['relu', 'relu', 'relu', 'sigmoid'],
-        init: 'courseDeep',
-        weightSeed: 1,
-        m: 209,
-        learningRate: 0.0075,
-        iterations: 2500,
-        data: catData,
-      },
+      spec: { ...deep, dims: [...deep.dims], activations: [...deep.activations] },
+    },
+    {
+      id: 'train-deep-f64',
+      title: "train: deep net in float64 (the course's dtype) [12288, 20, 7, 5, 1] (209 ex.), lr 0.0075, 2500 it",
+      spec: { ...deep, dtype: 'float64', dims: [...deep.dims], activations: [...deep.activations] },
     },
     {
       id: 'train-planar',

@@ -17,13 +17,14 @@ import { trainArrays } from './data.ts';
 export function neuriteTrainer(spec: TrainSpec): { iterate: Iterate } {
   const { X, Y } = trainArrays(spec);
   const [nx] = spec.dims;
-  const model = new Sequential({ inputUnits: nx, dtype: 'float32', seed: spec.weightSeed });
+  const model = new Sequential({ inputUnits: nx, dtype: spec.dtype, seed: spec.weightSeed });
   spec.dims.slice(1).forEach((units, l) => {
     model.add(new Dense(units, { activation: spec.activations[l], kernelInitializer: spec.init }));
   });
   model.build();
   model.compile({ loss: 'binaryCrossEntropy', optimizer: 'gradientDescent', learningRate: spec.learningRate });
-  const Xt = new Tensor(X, [nx, spec.m]);
-  const Yt = new Tensor(Y, [1, spec.m]);
+  const widen = (a: Float32Array) => (spec.dtype === 'float64' ? Float64Array.from(a) : a);
+  const Xt = new Tensor(widen(X), [nx, spec.m]);
+  const Yt = new Tensor(widen(Y), [1, spec.m]);
   return { iterate: (i) => model.trainStep(Xt, Yt, { computeCost: i % spec.costEvery === 0 }).cost };
 }
