@@ -3,27 +3,10 @@
  * and, under `auto`, the provider each shape class was measured fastest on (the addon's
  * gemmCalibration(); native/kernels/src/gemm/calibrate.rs).
  */
+import type { GemmCalibration, GemmRoute } from '@neurite/backend-native';
 
-interface Route {
-  dtype: string;
-  transA: boolean;
-  transB: boolean;
-  threads: number;
-  m: number;
-  n: number;
-  k: number;
-  provider: string;
-  timings: { provider: string; ms: number }[];
-  measured: boolean;
-}
-
-interface Calibration {
-  mode: string;
-  machine: string;
-  file?: string;
-  problem?: string;
-  routes: Route[];
-}
+type Route = GemmRoute;
+type Calibration = Omit<GemmCalibration, 'features'>;
 
 /**
  * The products `--calibrate` times: the course's deep cat net (Z1, dW1 and dA0 of its first
