@@ -32,7 +32,8 @@ const MARGIN: f64 = 0.9;
 /// The built-in routing (what `auto` was before it measured): products whose output is much
 /// wider than deep split N across the cores (`openblas::wide_split`; with one thread, float32
 /// ones go to the pure-Rust kernels), deep products with a small output split K
-/// (`openblas::deep_split`), and so do deep vector-matrix products (`deep_gemv`).
+/// (`openblas::deep_split`), and so do deep vector-matrix products (`deep_gemv`); products of
+/// one row of dot products split the rows (`dot_gemv`).
 pub struct Rules;
 
 impl Rules {
@@ -44,6 +45,8 @@ impl Rules {
     pub fn route(g: &Gemm, f64: bool) -> &'static str {
         if deep_gemv::is_deep_gemv(g) {
             "deep gemv split"
+        } else if deep_gemv::is_dot_gemv(g) {
+            "dot gemv split"
         } else if openblas::is_wide(g) {
             "openblas, N split"
         } else if !f64 && Self::wide(g) {
@@ -63,6 +66,8 @@ impl GemmProvider for Rules {
     fn sgemm(&self, g: &Gemm, a: &[f32], b: &[f32], c: &mut [f32]) {
         if deep_gemv::is_deep_gemv(g) {
             deep_gemv::deep_gemv(g, a, b, c)
+        } else if deep_gemv::is_dot_gemv(g) {
+            deep_gemv::dot_gemv(g, a, b, c)
         } else if openblas::is_wide(g) {
             openblas::wide_split(g, a, b, c)
         } else if Self::wide(g) {
@@ -76,6 +81,8 @@ impl GemmProvider for Rules {
     fn dgemm(&self, g: &Gemm, a: &[f64], b: &[f64], c: &mut [f64]) {
         if deep_gemv::is_deep_gemv(g) {
             deep_gemv::deep_gemv(g, a, b, c)
+        } else if deep_gemv::is_dot_gemv(g) {
+            deep_gemv::dot_gemv(g, a, b, c)
         } else if openblas::is_wide(g) {
             openblas::wide_split(g, a, b, c)
         } else if openblas::is_deep(g) {

@@ -133,7 +133,7 @@ fn every_provider_matches_the_definition() {
     }
 }
 
-/// The shapes on both sides of every routing and splitting rule (auto's deep-gemv, deep and
+/// The shapes on both sides of every routing and splitting rule (auto's deep-gemv, dot-gemv, deep and
 /// wide splits with their block counts and 16-column cuts, the pure provider's threading
 /// threshold, openblas's team threshold and its row and column cuts, gemv for one row or
 /// column), on 1, 2, 3 and 8 threads.
@@ -145,7 +145,11 @@ fn every_split_at_its_edges_on_every_thread_count() {
         shapes.push((130, 1, k));
     }
     for n in around(&[128]) {
-        shapes.push((1, n, 2048)); // k·n = 2^18
+        shapes.push((1, n, 2048)); // k·n = 2^18 (deep gemv, and dot gemv with transB)
+    }
+    for s in around(&[32, 48, 100]) {
+        shapes.push((1, s, 8192)); // dot gemv (transB): from 32 rows, cut at multiples of 16
+        shapes.push((s, 1, 8192)); // and (without transA) one column
     }
     for k in around(&[1024, 1536]) {
         shapes.push((20, 21, k)); // deep: k >= 1024, 512-deep blocks
