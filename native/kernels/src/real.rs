@@ -116,7 +116,7 @@ fn ln_f32(x: f32) -> f32 {
 
 #[inline(always)]
 fn ln_f64(x: f64) -> f64 {
-    x.ln()
+    approx::ln_f64(x)
 }
 
 /// As sigmoid_f32, in f64: the same two formulas as [`sigmoid`], selected rather than

@@ -110,6 +110,53 @@ pub fn ln_for_f32(x: f64) -> f64 {
     }
 }
 
+/// ln x in f64, under 1 ulp from the exact value (fdlibm's e_log.c, whose bound this is, made
+/// branch-free so that the loop vectorizes: glibc's log is one call per element, 4.2 ms for
+/// 1M doubles on two Zen 4 cores). x = 2^k·m with m in [√2/2, √2), f = m − 1 (exact),
+/// s = f/(2 + f), and ln m = f − f²/2 + s·(f²/2 + R(s²)) with fdlibm's minimax R (|error| <
+/// 2^-58.45 on this range). Subnormal x are scaled by 2^54 first. 0 and −0 give −∞, negatives
+/// and NaN give NaN, +∞ gives +∞.
+#[inline(always)]
+pub fn ln_f64(x: f64) -> f64 {
+    const MANTISSA: u64 = (1 << 52) - 1;
+    const LG: [f64; 7] = [
+        6.666_666_666_666_735e-1,
+        3.999_999_999_940_942e-1,
+        2.857_142_874_366_239e-1,
+        2.222_219_843_214_978_4e-1,
+        1.818_357_216_161_805e-1,
+        1.531_383_769_920_937_3e-1,
+        1.479_819_860_511_658_6e-1,
+    ];
+    let sub = x < f64::MIN_POSITIVE;
+    let xs = if sub { x * 18_014_398_509_481_984.0 } else { x }; // 2^54
+    let bits = xs.to_bits();
+    let m = f64::from_bits((bits & MANTISSA) | (1023 << 52));
+    // The biased exponent as a float, as in ln_for_f32 (no integer conversion vectorizes).
+    let field = f64::from_bits((bits >> 52) | (0x433 << 52)) - 4_503_599_627_370_496.0;
+    let big = m > std::f64::consts::SQRT_2;
+    let m = if big { m * 0.5 } else { m };
+    let k = field - 1023.0 + if big { 1.0 } else { 0.0 } - if sub { 54.0 } else { 0.0 };
+    let f = m - 1.0;
+    let hfsq = 0.5 * f * f;
+    let s = f / (2.0 + f);
+    let z = s * s;
+    let w = z * z;
+    let t1 = w * (LG[1] + w * (LG[3] + w * LG[5]));
+    let t2 = z * (LG[0] + w * (LG[2] + w * (LG[4] + w * LG[6])));
+    let r = t2 + t1;
+    let y = s * (hfsq + r) + k * LN2_LO - hfsq + f + k * LN2_HI;
+    if x > 0.0 && x < f64::INFINITY {
+        y
+    } else if x == 0.0 {
+        f64::NEG_INFINITY
+    } else if x > 0.0 {
+        x
+    } else {
+        f64::NAN
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,5 +263,55 @@ mod tests {
         let tiny = f32::from_bits(1) as f64;
         assert_eq!(ln_for_f32(tiny) as f32, tiny.ln() as f32);
         assert_eq!(ln_for_f32(2.0), std::f64::consts::LN_2);
+    }
+
+    /// ln_f64 is under 1 ulp from the exact value and glibc's log within 0.5 ulp and a hair, so
+    /// both are one of the two doubles around ln x: at most 1 apart, over every binade (subnormals
+    /// included) and densely around 1, where ln x -> 0.
+    #[test]
+    fn ln_f64_is_within_one_ulp_of_libm_everywhere() {
+        let mut worst = (0, 0.0);
+        let mut check = |x: f64| {
+            let (got, want) = (ln_f64(x), x.ln());
+            let d = if want == 0.0 {
+                u64::from(got != 0.0)
+            } else {
+                ulps(got, want)
+            };
+            if d > worst.0 {
+                worst = (d, x);
+            }
+        };
+        for b in (1u64..0x7ff0_0000_0000_0000).step_by(0x0000_0100_0000_0007) {
+            check(f64::from_bits(b));
+        }
+        let mut g = Lcg(23);
+        for _ in 0..1_000_000 {
+            let v = g.next().abs();
+            check(1.0 + v * 1e-3);
+            check(1.0 - v * 1e-3);
+            check(1.0 + v * 1e-12);
+            check(0.5 + v);
+            check(v * 1e300);
+            check(v * 1e-310);
+        }
+        assert!(worst.0 <= 1, "{} ulps at x = {:e}", worst.0, worst.1);
+    }
+
+    #[test]
+    fn ln_f64_edges() {
+        assert_eq!(ln_f64(1.0), 0.0);
+        assert_eq!(ln_f64(2.0), std::f64::consts::LN_2);
+        assert!(ulps(ln_f64(std::f64::consts::E), 1.0) <= 1);
+        assert_eq!(ln_f64(0.0), f64::NEG_INFINITY);
+        assert_eq!(ln_f64(-0.0), f64::NEG_INFINITY);
+        assert_eq!(ln_f64(f64::INFINITY), f64::INFINITY);
+        assert!(ln_f64(-1.0).is_nan());
+        assert!(ln_f64(-f64::from_bits(1)).is_nan());
+        assert!(ln_f64(f64::NEG_INFINITY).is_nan());
+        assert!(ln_f64(f64::NAN).is_nan());
+        assert!(ulps(ln_f64(f64::from_bits(1)), f64::from_bits(1).ln()) <= 1);
+        assert!(ulps(ln_f64(f64::MAX), f64::MAX.ln()) <= 1);
+        assert!(ulps(ln_f64(f64::MIN_POSITIVE), f64::MIN_POSITIVE.ln()) <= 1);
     }
 }
