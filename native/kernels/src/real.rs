@@ -43,10 +43,12 @@ pub trait Real:
 /// e^x in f64 arithmetic for f32 results, with no branch and no libm call, so that the loops
 /// calling it vectorize (libm's expf/exp is one call per element: the f32 sigmoid over 1M
 /// elements ran at 270 M/s on two threads, numpy's at 790 M/s on one). x = k·ln2 + r with
-/// |r| <= ln2/2; e^r by its Taylor series to r^11 (truncation < 4e-15); 2^k written straight
-/// into the exponent bits. x is clamped to [-104, 89] first: beyond, the f32 result is 0 or
-/// infinity anyway, and k stays inside f64's normal range. NaN passes through. Relative error
-/// below 1e-13 (tested), far inside f32's 6e-8.
+/// |r| <= ln2/2; e^r by its Taylor series to r^9 (truncation below e^0.35·0.35^10/10! = 9.6e-12
+/// relative; to r^11 it was 4e-15 and the f32 sigmoid, exp and tanh 10% slower); 2^k written
+/// straight into the exponent bits. x is clamped to [-104, 89] first: beyond, the f32 result is
+/// 0 or infinity anyway, and k stays inside f64's normal range. NaN passes through. Relative
+/// error below 1e-11 (tested), 6000 times inside f32's half ulp (6e-8), so an f32 result differs
+/// from the correctly rounded one only when e^x lies within 1e-11 of a midpoint.
 #[inline(always)]
 fn exp_for_f32(x: f64) -> f64 {
     // 1.5·2^52: adding it leaves round(t) in the low mantissa bits.
@@ -57,10 +59,8 @@ fn exp_for_f32(x: f64) -> f64 {
     let t = x * std::f64::consts::LOG2_E + SHIFT;
     let k = t - SHIFT;
     let r = x - k * LN2_HI - k * LN2_LO;
-    let mut p = 1.0 / 39_916_800.0;
+    let mut p = 1.0 / 362_880.0;
     for c in [
-        1.0 / 3_628_800.0,
-        1.0 / 362_880.0,
         1.0 / 40_320.0,
         1.0 / 5_040.0,
         1.0 / 720.0,
@@ -241,14 +241,15 @@ mod tests {
     }
 
     #[test]
-    fn exp_for_f32_is_within_1e_13_of_exp_and_saturates() {
+    fn exp_for_f32_is_within_1e_11_of_exp_and_saturates() {
         let mut worst = 0.0f64;
         for i in -1_040_000..=890_000 {
             let x = i as f64 * 1e-4;
             let exact = x.exp();
             worst = worst.max((exp_for_f32(x) - exact).abs() / exact);
         }
-        assert!(worst < 1e-13, "worst relative error {worst}");
+        // The Taylor truncation bound, 9.6e-12, plus a few f64 roundings.
+        assert!(worst < 1e-11, "worst relative error {worst}");
         assert_eq!(Real::exp(-104.0f32), 0.0);
         assert_eq!(Real::exp(-1e30f32), 0.0);
         assert_eq!(Real::exp(f32::NEG_INFINITY), 0.0);
