@@ -31,6 +31,11 @@ impl Lcg {
     }
 }
 
+/// Distance in representable doubles (both finite, same sign, or both zero).
+pub fn ulps(a: f64, b: f64) -> u64 {
+    (a.to_bits() as i64 - b.to_bits() as i64).unsigned_abs()
+}
+
 /// Sizes on both sides of every boundary `b`: b - 1, b, b + 1.
 pub fn around(bounds: &[usize]) -> Vec<usize> {
     let mut v: Vec<usize> = bounds

@@ -62,6 +62,35 @@ pub fn exp_f64(x: f64) -> f64 {
     p * pow2(k1) * pow2(k2)
 }
 
+/// x = 2^e·m with m in [√½, √2), for a positive normal x (anything else gives values that
+/// `ln_or_edge` discards). The exponent comes out as a float, without an integer conversion
+/// (none vectorizes on AVX2): 2^52 + field has the field in its low bits.
+#[inline(always)]
+fn split(x: f64) -> (f64, f64) {
+    const MANTISSA: u64 = (1 << 52) - 1;
+    let bits = x.to_bits();
+    let m = f64::from_bits((bits & MANTISSA) | (1023 << 52));
+    let field = f64::from_bits((bits >> 52) | (0x433 << 52)) - 4_503_599_627_370_496.0;
+    let big = m > std::f64::consts::SQRT_2;
+    let m = if big { m * 0.5 } else { m };
+    (m, field - 1023.0 + if big { 1.0 } else { 0.0 })
+}
+
+/// `y`, the logarithm computed for a positive finite x; for the other x, ln's values there:
+/// 0 and −0 give −∞, negatives and NaN give NaN, +∞ gives +∞. Selected, not branched.
+#[inline(always)]
+fn ln_or_edge(x: f64, y: f64) -> f64 {
+    if x > 0.0 && x < f64::INFINITY {
+        y
+    } else if x == 0.0 {
+        f64::NEG_INFINITY
+    } else if x > 0.0 {
+        x
+    } else {
+        f64::NAN
+    }
+}
+
 /// ln x for an f32 x (widened to f64, where every f32, subnormals included, is normal),
 /// within 1e-15 relative of the exact value, so the f32 result is correctly rounded except
 /// when ln x lies within 1e-15 of a midpoint between two f32s.
@@ -72,15 +101,7 @@ pub fn exp_f64(x: f64) -> f64 {
 /// 0 and −0 give −∞, negatives and NaN give NaN, +∞ gives +∞.
 #[inline(always)]
 pub fn ln_for_f32(x: f64) -> f64 {
-    const MANTISSA: u64 = (1 << 52) - 1;
-    let bits = x.to_bits();
-    let m = f64::from_bits((bits & MANTISSA) | (1023 << 52));
-    // The biased exponent as a float, without an integer conversion (none vectorizes on AVX2):
-    // 2^52 + field has the field in its low bits.
-    let field = f64::from_bits((bits >> 52) | (0x433 << 52)) - 4_503_599_627_370_496.0;
-    let big = m > std::f64::consts::SQRT_2;
-    let m = if big { m * 0.5 } else { m };
-    let e = field - 1023.0 + if big { 1.0 } else { 0.0 };
+    let (m, e) = split(x);
     let s = (m - 1.0) / (m + 1.0);
     let s2 = s * s;
     let mut p = 1.0 / 21.0;
@@ -98,16 +119,7 @@ pub fn ln_for_f32(x: f64) -> f64 {
         p = p * s2 + coef;
     }
     let ln_m = 2.0 * s + 2.0 * s * s2 * p;
-    let y = e * LN2_HI + (e * LN2_LO + ln_m);
-    if x > 0.0 && x < f64::INFINITY {
-        y
-    } else if x == 0.0 {
-        f64::NEG_INFINITY
-    } else if x > 0.0 {
-        x
-    } else {
-        f64::NAN
-    }
+    ln_or_edge(x, e * LN2_HI + (e * LN2_LO + ln_m))
 }
 
 /// ln x in f64, under 1 ulp from the exact value (fdlibm's e_log.c, whose bound this is, made
@@ -118,7 +130,6 @@ pub fn ln_for_f32(x: f64) -> f64 {
 /// and NaN give NaN, +∞ gives +∞.
 #[inline(always)]
 pub fn ln_f64(x: f64) -> f64 {
-    const MANTISSA: u64 = (1 << 52) - 1;
     const LG: [f64; 7] = [
         6.666_666_666_666_735e-1,
         3.999_999_999_940_942e-1,
@@ -129,14 +140,8 @@ pub fn ln_f64(x: f64) -> f64 {
         1.479_819_860_511_658_6e-1,
     ];
     let sub = x < f64::MIN_POSITIVE;
-    let xs = if sub { x * 18_014_398_509_481_984.0 } else { x }; // 2^54
-    let bits = xs.to_bits();
-    let m = f64::from_bits((bits & MANTISSA) | (1023 << 52));
-    // The biased exponent as a float, as in ln_for_f32 (no integer conversion vectorizes).
-    let field = f64::from_bits((bits >> 52) | (0x433 << 52)) - 4_503_599_627_370_496.0;
-    let big = m > std::f64::consts::SQRT_2;
-    let m = if big { m * 0.5 } else { m };
-    let k = field - 1023.0 + if big { 1.0 } else { 0.0 } - if sub { 54.0 } else { 0.0 };
+    let (m, e) = split(if sub { x * 18_014_398_509_481_984.0 } else { x }); // 2^54
+    let k = e - if sub { 54.0 } else { 0.0 };
     let f = m - 1.0;
     let hfsq = 0.5 * f * f;
     let s = f / (2.0 + f);
@@ -145,27 +150,13 @@ pub fn ln_f64(x: f64) -> f64 {
     let t1 = w * (LG[1] + w * (LG[3] + w * LG[5]));
     let t2 = z * (LG[0] + w * (LG[2] + w * (LG[4] + w * LG[6])));
     let r = t2 + t1;
-    let y = s * (hfsq + r) + k * LN2_LO - hfsq + f + k * LN2_HI;
-    if x > 0.0 && x < f64::INFINITY {
-        y
-    } else if x == 0.0 {
-        f64::NEG_INFINITY
-    } else if x > 0.0 {
-        x
-    } else {
-        f64::NAN
-    }
+    ln_or_edge(x, s * (hfsq + r) + k * LN2_LO - hfsq + f + k * LN2_HI)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::Lcg;
-
-    /// Distance in representable doubles (both finite, same sign, or both zero).
-    fn ulps(a: f64, b: f64) -> u64 {
-        (a.to_bits() as i64 - b.to_bits() as i64).unsigned_abs()
-    }
+    use crate::testing::{ulps, Lcg};
 
     /// exp_f64 is faithful (< 1 ulp from the exact value) and glibc's exp is within 0.5 ulp
     /// and a hair, so both are one of the two doubles around e^x: at most 1 apart.

@@ -44,27 +44,10 @@ pub fn tanh_f64(x: f64) -> f64 {
     let big = 1.0 - 2.0 / (exp_f64(2.0 * a) + 1.0);
     let z = a * a;
     // Horner's rule in z = x².
-    let s = &SERIES;
-    let p = s[19];
-    let p = p * z + s[18];
-    let p = p * z + s[17];
-    let p = p * z + s[16];
-    let p = p * z + s[15];
-    let p = p * z + s[14];
-    let p = p * z + s[13];
-    let p = p * z + s[12];
-    let p = p * z + s[11];
-    let p = p * z + s[10];
-    let p = p * z + s[9];
-    let p = p * z + s[8];
-    let p = p * z + s[7];
-    let p = p * z + s[6];
-    let p = p * z + s[5];
-    let p = p * z + s[4];
-    let p = p * z + s[3];
-    let p = p * z + s[2];
-    let p = p * z + s[1];
-    let p = p * z + s[0];
+    let mut p = SERIES[19];
+    for &c in SERIES[..19].iter().rev() {
+        p = p * z + c;
+    }
     let small = a + a * (z * p);
     // NaN fails the test and takes `big`, which is NaN.
     let r = if a < 0.55 { small } else { big };
@@ -74,11 +57,7 @@ pub fn tanh_f64(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::Lcg;
-
-    fn ulps(a: f64, b: f64) -> u64 {
-        (a.to_bits() as i64 - b.to_bits() as i64).unsigned_abs()
-    }
+    use crate::testing::{ulps, Lcg};
 
     #[test]
     fn tanh_f64_is_within_two_ulp_of_libm_everywhere() {
