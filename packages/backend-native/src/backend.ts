@@ -79,6 +79,8 @@ export function createNativeBackend(native: NativeBinding, small: Readonly<Cross
   };
   return reportingErrors({
     name,
+    // Every kernel below (and the js ones it falls back to on small sizes) writes all of `out`.
+    overwritesOutputs: true,
     unary(op, x, out, alpha) {
       if (out.length < (TRANSCENDENTAL.has(op) ? small.transcendental : small.cheap)) jsBackend.unary(op, x, out, alpha);
       else native.unary(op, x.data, out, alpha);

@@ -187,3 +187,81 @@ describe('elementwise, reductions, linear and matmul around the chunk and thread
     );
   }
 });
+
+describe('large outputs are written whole', () => {
+  // The native backend declares overwritesOutputs, so large results reach its kernels
+  // uninitialized. Each kernel runs twice, into a zeroed and into a NaN-filled output: an
+  // element that a chunk or thread split leaves unwritten keeps 0 in one and NaN in the other.
+  const sizes = [16383, 16384, 16385, 32767, 32768, 32769, 65537, 100003];
+  const same = (what: string, n: number, dtype: DType, run: (out: Float32Array | Float64Array) => void) => {
+    const make = () => (dtype === 'float32' ? new Float32Array(n) : new Float64Array(n));
+    const zero = make();
+    const nan = make().fill(Number.NaN);
+    run(zero);
+    run(nan);
+    for (let i = 0; i < n; i++) {
+      if (!Object.is(zero[i], nan[i]) && !(Number.isNaN(zero[i]) && Number.isNaN(nan[i])))
+        expect.fail(`${what} ${dtype} (${n}): element ${i} is ${zero[i]} when zeroed first, ${nan[i]} when NaN-filled`);
+    }
+  };
+  for (const dtype of DTYPES) {
+    it(`${dtype}: unary, binary, where, clip and activation backwards`, () => {
+      nt.setBackend('native-all');
+      try {
+        const b = nt.getBackend();
+        expect(b.overwritesOutputs).toBe(true);
+        for (const n of sizes) {
+          const x = input([n], dtype, n);
+          const y = input([n], dtype, n + 1);
+          for (const u of ['neg', 'abs', 'exp', 'log', 'sqrt', 'square', 'sigmoid', 'tanh', 'relu', 'gelu', 'silu'] as const) {
+            same(`unary ${u}`, n, dtype, (out) => b.unary(u, x, out, 0.1));
+          }
+          for (const o of ['add', 'mul', 'div', 'maximum', 'less'] as const) {
+            same(`binary ${o}`, n, dtype, (out) => b.binary(o, x, y, out, [n]));
+          }
+          same('where', n, dtype, (out) => b.where(nt.greater(x, 0), x, y, out, [n]));
+          same('clip', n, dtype, (out) => b.clip(x, -0.5, 0.5, out));
+          for (const act of nt.POINTWISE_ACTIVATIONS) {
+            same(`activationBackward ${act}`, n, dtype, (out) => b.activationBackward(act, y, x, out, 0.1));
+          }
+        }
+        // Broadcasts whose rows do not line up with the chunks: (rows, 7) with (rows, 1) and (1, 7).
+        for (const rows of [2340, 2341, 4681, 4682, 14286]) {
+          const x = input([rows, 7], dtype, rows);
+          const col = input([rows, 1], dtype, 2);
+          const row = input([1, 7], dtype, 3);
+          same('binary add (rows, 7) with (rows, 1)', rows * 7, dtype, (out) => b.binary('add', x, col, out, [rows, 7]));
+          same('binary mul (rows, 1) with (1, 7)', rows * 7, dtype, (out) => b.binary('mul', col, row, out, [rows, 7]));
+        }
+      } finally {
+        nt.setBackend('js');
+      }
+    }, 120_000);
+
+    it(`${dtype}: matmul and linear (beta = 0) across the GEMM routes`, () => {
+      nt.setBackend('native-all');
+      try {
+        const b = nt.getBackend();
+        // Skinny, square and dot-like products: each route of the GEMM selection.
+        for (const [m, k, n] of [
+          [20, 300, 209],
+          [1, 4096, 209],
+          [7, 1, 18725],
+          [130, 65, 257],
+          [209, 20, 1],
+        ] as const) {
+          const A = input([m, k], dtype, m);
+          const B = input([k, n], dtype, n);
+          const bias = input([m, 1], dtype, 5);
+          const g = { transA: false, transB: false, alpha: 1, beta: 0 };
+          same(`matmul ${m}x${k}x${n}`, m * n, dtype, (out) => b.matmul(A, B, out, g));
+          same(`linear relu ${m}x${k}x${n}`, m * n, dtype, (out) => b.linear(A, B, bias, 'relu', 0.1, out));
+          const At = input([k, m], dtype, m + 1);
+          same(`matmul Aᵀ ${m}x${k}x${n}`, m * n, dtype, (out) => b.matmul(At, B, out, { ...g, transA: true }));
+        }
+      } finally {
+        nt.setBackend('js');
+      }
+    }, 120_000);
+  }
+});

@@ -120,6 +120,13 @@ export type PoolMode = 'max' | 'avg';
 /** What a backend must provide. */
 export interface BackendCore {
   readonly name: string;
+  /**
+   * True when unary, binary, where, clip, activationBackward, linear and matmul with beta = 0
+   * write every element of `out`, whatever it held: ops may then hand them large outputs
+   * uninitialized (under Node) instead of zero-filled. The conformance suite checks it with
+   * NaN-filled outputs. Leave it unset when unsure: outputs are zero-filled then.
+   */
+  readonly overwritesOutputs?: boolean;
   /** `alpha` is leakyRelu's slope and is ignored by the other ops. */
   unary(op: UnaryOp, x: Tensor, out: FloatArray, alpha: number): void;
   /** numpy broadcasting: a and b are read as if expanded to `outShape`. Comparisons write 1 or 0. */

@@ -1,4 +1,4 @@
-import { allocate, type DType, type TypedArray } from './dtype.ts';
+import { allocate, allocateOverwritten, type DType, type TypedArray } from './dtype.ts';
 import { ArgumentTypeError, DTypeError, ShapeError, ValueError } from './errors.ts';
 import { formatShape, sizeOf } from './shape.ts';
 import { Tensor } from './tensor.ts';
@@ -60,7 +60,8 @@ function fromTypedArray(values: ArrayBufferView, dtype: DType, shape: number[] |
   if (dtype === 'int32' && !(values instanceof Int32Array || values instanceof Int16Array || values instanceof Int8Array)) {
     for (let i = 0; i < source.length; i++) checkInt32(source[i], `values[${i}]`);
   }
-  const data = allocate(dtype, source.length, 'tensor');
+  // set() writes every element (a hole or a non-number becomes NaN), so nothing is left unwritten.
+  const data = allocateOverwritten(dtype, source.length, 'tensor');
   data.set(source);
   return new Tensor(data, shape ?? [source.length]);
 }

@@ -6,7 +6,7 @@ import { formatShape, sameShape } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
 import { checkAxis, checkOneOf, checkPositive } from '../validate.ts';
 import { unary } from './elementwise.ts';
-import { assertTensor, backend, castData, floatOf } from './util.ts';
+import { assertTensor, backend, castData, floatOf, overwrittenOutput } from './util.ts';
 
 /** 1 / (1 + e^-z), computed so that neither tail overflows to NaN. */
 export const sigmoid = (z: Tensor): Tensor => unary('sigmoid', z);
@@ -73,7 +73,7 @@ export function activationBackward(act: PointwiseActivation, dA: Tensor, A: Tens
     throw new ShapeError(`${fn}: dA ${formatShape(dA.shape)} and A ${formatShape(A.shape)} must have the same shape`);
   }
   const dtype = dA.dtype === 'float64' || A.dtype === 'float64' ? 'float64' : 'float32';
-  const out = allocate(dtype, dA.size, fn);
+  const out = overwrittenOutput(dtype, dA.size, fn, dA.shape);
   backend().activationBackward(act, castData(dA, dtype), castData(A, dtype), out, alpha);
   return new Tensor(out, dA.shape);
 }

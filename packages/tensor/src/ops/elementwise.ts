@@ -1,10 +1,10 @@
 import { record } from '../autodiff/tape.ts';
 import type { BinaryOp, UnaryOp } from '../backend.ts';
-import { allocate, promote } from '../dtype.ts';
+import { promote } from '../dtype.ts';
 import { ShapeError, ValueError } from '../errors.ts';
 import { broadcastShapes, type Shape, sizeOf } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
-import { assertNumber, assertTensor, asTensor, backend, castData, floatOf, type Operand, output } from './util.ts';
+import { assertNumber, assertTensor, asTensor, backend, castData, floatOf, type Operand, overwrittenOutput } from './util.ts';
 
 /** Validates, broadcasts and promotes once; the backend only computes. */
 function binary(op: BinaryOp, a: Operand, b: Operand): Tensor {
@@ -13,7 +13,7 @@ function binary(op: BinaryOp, a: Operand, b: Operand): Tensor {
   const y = asTensor(b, dtypeHint, op, 'b');
   const dtype = promote(x.dtype, y.dtype);
   const shape = broadcastFor(op, x.shape, y.shape);
-  const out = output(dtype, sizeOf(shape), op, shape);
+  const out = overwrittenOutput(dtype, sizeOf(shape), op, shape);
   backend().binary(op, castData(x, dtype), castData(y, dtype), out, shape);
   const result = new Tensor(out, shape);
   return isComparison(op) ? result : record(op, [x, y], result);
@@ -34,7 +34,7 @@ function isComparison(op: BinaryOp): boolean {
 export function unary(op: UnaryOp, x: Tensor, alpha = 0): Tensor {
   assertTensor(x, op);
   const dtype = floatOf(x);
-  const out = allocate(dtype, x.size, op);
+  const out = overwrittenOutput(dtype, x.size, op, x.shape);
   const input = castData(x, dtype);
   backend().unary(op, input, out, alpha);
   return op === 'sign' ? new Tensor(out, x.shape) : record(op, [x], new Tensor(out, x.shape), { alpha });
@@ -74,7 +74,7 @@ export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
   const y = asTensor(b, hint, 'where', 'b');
   const dtype = promote(x.dtype, y.dtype);
   const shape = broadcastFor('where', cond.shape, x.shape, y.shape);
-  const out = output(dtype, sizeOf(shape), 'where', shape);
+  const out = overwrittenOutput(dtype, sizeOf(shape), 'where', shape);
   backend().where(castData(cond, dtype), castData(x, dtype), castData(y, dtype), out, shape);
   return record('where', [cond, x, y], new Tensor(out, shape));
 }
@@ -86,7 +86,7 @@ export function clip(x: Tensor, min: number, max: number): Tensor {
   assertNumber(max, 'clip', 'max');
   if (min > max) throw new ValueError(`clip: min (${min}) must not exceed max (${max})`);
   const dtype = floatOf(x);
-  const out = allocate(dtype, x.size, 'clip');
+  const out = overwrittenOutput(dtype, x.size, 'clip', x.shape);
   backend().clip(castData(x, dtype), min, max, out);
   return record('clip', [x], new Tensor(out, x.shape), { min, max });
 }

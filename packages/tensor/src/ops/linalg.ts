@@ -5,7 +5,7 @@ import { ShapeError } from '../errors.ts';
 import { formatShape } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
 import { checkOneOf, checkOptions, checkPositive, optionalBoolean, wrongType } from '../validate.ts';
-import { assertTensor, backend, castData, output } from './util.ts';
+import { assertTensor, backend, castData, overwrittenOutput } from './util.ts';
 
 export interface MatmulOptions {
   /** Use aᵀ without materializing it. */
@@ -26,7 +26,7 @@ export function matmul(a: Tensor, b: Tensor, options?: MatmulOptions): Tensor {
   const transB = optionalBoolean(o.transB, false, 'matmul', 'options.transB');
   const [m, n] = matmulShape(a, b, transA, transB);
   const dtype = promote(a.dtype, b.dtype);
-  const out = output(dtype, m * n, 'matmul', [m, n]);
+  const out = overwrittenOutput(dtype, m * n, 'matmul', [m, n]);
   backend().matmul(castData(a, dtype), castData(b, dtype), out, { transA, transB, alpha: 1, beta: 0 });
   return record('matmul', [a, b], new Tensor(out, [m, n]), { transA, transB });
 }
@@ -67,7 +67,7 @@ export function linear(W: Tensor, A: Tensor, b: Tensor | null = null, activation
     }
   }
   const dtype = promote(promote(W.dtype, A.dtype), b?.dtype ?? W.dtype);
-  const out = output(dtype, n * m, 'linear', [n, m]);
+  const out = overwrittenOutput(dtype, n * m, 'linear', [n, m]);
   backend().linear(castData(W, dtype), castData(A, dtype), b && castData(b, dtype), activation, alpha, out);
   const inputs = b ? [W, A, b] : [W, A];
   return record('linear', inputs, new Tensor(out, [n, m]), { activation, alpha });

@@ -1,4 +1,4 @@
-import { allocate, type DType, type FloatArray, type FloatDType } from '../dtype.ts';
+import { allocate, allocateOverwritten, type DType, type FloatArray, type FloatDType } from '../dtype.ts';
 import { getBackend } from '../registry.ts';
 import { formatShape, type Shape } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
@@ -40,6 +40,15 @@ export function output(dtype: DType, size: number, fn: string, shape: Shape): Fl
 export function output(dtype: DType, size: number, fn: string, shape: Shape): Float32Array | Float64Array | Int32Array {
   if (size > 1 << 24) checkSize(size, fn, `the result's shape ${formatShape(shape)}`, dtype);
   return allocate(dtype, size, fn);
+}
+
+/**
+ * As `output`, for a result the backend writes whole: uninitialized where the active backend
+ * declares `overwritesOutputs` (see `allocateOverwritten`), zero-filled otherwise.
+ */
+export function overwrittenOutput(dtype: FloatDType, size: number, fn: string, shape: Shape): FloatArray {
+  if (size > 1 << 24) checkSize(size, fn, `the result's shape ${formatShape(shape)}`, dtype);
+  return getBackend().overwritesOutputs === true ? allocateOverwritten(dtype, size, fn) : allocate(dtype, size, fn);
 }
 
 /** The same values in `dtype`; the tensor itself when it already is. */

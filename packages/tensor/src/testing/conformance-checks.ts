@@ -1,3 +1,4 @@
+import { POINTWISE_ACTIVATIONS } from '../backend.ts';
 import { full, ones, scalar, tensor, zeros } from '../creation.ts';
 import type { FloatArray, FloatDType } from '../dtype.ts';
 import { BackendError, DTypeError, NeuriteError, ShapeError, ValueError } from '../errors.ts';
@@ -113,8 +114,9 @@ export function checkCases(backendName: string): ConformanceCase[] {
         }
       }
     }),
-    // Large outputs reach the backend uninitialized (see allocateOutput): matmul and linear
-    // (beta = 0), unary and binary ops and activationBackward must overwrite every element.
+    // A backend that declares overwritesOutputs gets large outputs uninitialized (see
+    // allocateOverwritten): matmul and linear (beta = 0), unary and binary ops and
+    // activationBackward must overwrite every element.
     c('outputs are overwritten whole: matmul, linear, unary, binary, activationBackward', () => {
       const b = getBackend();
       const garbage = (dtype: FloatDType, n: number): FloatArray =>
@@ -145,6 +147,45 @@ export function checkCases(backendName: string): ConformanceCase[] {
         out = garbage(dtype, x.size);
         b.activationBackward('relu', y, x, out, 0.01);
         assertClose(tensor(out, dtype, x.shape), op.activationBackward('relu', y, x), tol);
+      }
+    }),
+    // The same check for every op under the overwritesOutputs promise, on operands with
+    // broadcasting, NaN and ±Infinity: an element left unwritten keeps 0 in one output and NaN
+    // in the other, so the two differ there.
+    c('outputs are overwritten whole: every unary op and activation, broadcast binary, where, clip', () => {
+      const b = getBackend();
+      for (const dtype of ['float32', 'float64'] as const) {
+        const make = (n: number) => ({
+          zero: dtype === 'float32' ? new Float32Array(n) : new Float64Array(n),
+          nan: (dtype === 'float32' ? new Float32Array(n) : new Float64Array(n)).fill(Number.NaN),
+        });
+        const same = (what: string, n: number, run: (out: FloatArray) => void) => {
+          const { zero, nan } = make(n);
+          run(zero);
+          run(nan);
+          for (let i = 0; i < n; i++) {
+            const ok = Object.is(zero[i], nan[i]) || (Number.isNaN(zero[i]) && Number.isNaN(nan[i]));
+            assert(ok, `${what} ${dtype}: element ${i} is ${zero[i]} in a zeroed output and ${nan[i]} in a NaN-filled one`);
+          }
+        };
+        const z = op.concat([fromFixture(inputs.Z, dtype).reshape([12]), tensor([0, -0, Infinity, -Infinity, Number.NaN], dtype)]);
+        const x = fromFixture(inputs.A, dtype);
+        const col = op.slice(fromFixture(inputs.B, dtype), [0, 0], [4, 1]);
+        const row = op.slice(fromFixture(inputs.B, dtype), [0, 0], [1, 3]);
+        const unaryOps = ['neg', 'abs', 'exp', 'log', 'sqrt', 'square', 'sign', 'sigmoid', 'tanh', 'relu', 'leakyRelu'] as const;
+        for (const u of [...unaryOps, 'erf', 'elu', 'selu', 'gelu', 'softplus', 'silu'] as const) {
+          same(`unary ${u}`, z.size, (out) => b.unary(u, z, out, 0.1));
+        }
+        for (const o of ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'equal', 'less', 'greaterEqual'] as const) {
+          same(`binary ${o} (4, 3) with (4, 1)`, 12, (out) => b.binary(o, x, col, out, [4, 3]));
+          same(`binary ${o} (4, 1) with (1, 3)`, 12, (out) => b.binary(o, col, row, out, [4, 3]));
+        }
+        same('where', 12, (out) => b.where(op.greater(x, 0), col, row, out, [4, 3]));
+        same('clip', z.size, (out) => b.clip(z, -0.5, 0.5, out));
+        const dA = fromFixture(inputs.dA, dtype);
+        for (const act of POINTWISE_ACTIVATIONS) {
+          same(`activationBackward ${act}`, 12, (out) => b.activationBackward(act, dA, x, out, 0.1));
+        }
       }
     }),
     c('size-1: softmax over a size-1 axis is 1, logSoftmax 0', () => {
