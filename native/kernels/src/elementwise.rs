@@ -519,7 +519,8 @@ mod tests {
     use super::*;
 
     /// Every op's AVX2 and AVX-512 copies give the bits of the plain loop (the copies differ only
-    /// in vector width, and no `mul_add` lets LLVM fuse), on random values and the edges.
+    /// in vector width, and `mul_add` is correctly rounded in all of them), on random values and
+    /// the edges.
     fn simd_copies_agree<T: Real>(op: UnaryOp, x: &[T]) {
         let same =
             |p: T, q: T| p.to_f64().to_bits() == q.to_f64().to_bits() || (p.is_nan() && q.is_nan());

@@ -59,7 +59,7 @@ fn exp_for_f32(x: f64) -> f64 {
     let t = x * std::f64::consts::LOG2_E + SHIFT;
     let k = t - SHIFT;
     let r = x - k * LN2_HI - k * LN2_LO;
-    let mut p = 1.0 / 362_880.0;
+    let mut p: f64 = 1.0 / 362_880.0;
     for c in [
         1.0 / 40_320.0,
         1.0 / 5_040.0,
@@ -71,7 +71,7 @@ fn exp_for_f32(x: f64) -> f64 {
         1.0,
         1.0,
     ] {
-        p = p * r + c;
+        p = p.mul_add(r, c);
     }
     // (bits of t) + 1023, shifted into the exponent field: 2^k (the high bits fall off).
     p * f64::from_bits(t.to_bits().wrapping_add(1023) << 52)

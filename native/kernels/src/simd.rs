@@ -5,7 +5,11 @@
 //! once generic (SSE2) and once inside a `#[target_feature(enable = "avx2,fma")]` function,
 //! and the AVX2 copy is chosen when the CPU has it. The elementwise maps (`dispatched_wide!`)
 //! get a third copy for AVX-512 (512-bit vectors: half the instructions per element), chosen
-//! first. No `mul_add` is used, so every copy rounds identically.
+//! first. Every copy rounds identically: the loops never let LLVM contract `a * b + c` on its
+//! own, and where a kernel wants a fused multiply-add (the transcendental polynomials) it
+//! writes `mul_add`, which is one correctly rounded operation on every copy (an FMA
+//! instruction in the AVX copies, libm's exact `fma` in the SSE2 one: slow, but only CPUs
+//! older than 2013 run it).
 
 use crate::Real;
 

@@ -46,7 +46,7 @@ pub fn tanh_f64(x: f64) -> f64 {
     // Horner's rule in z = x².
     let mut p = SERIES[19];
     for &c in SERIES[..19].iter().rev() {
-        p = p * z + c;
+        p = p.mul_add(z, c);
     }
     let small = a + a * (z * p);
     // NaN fails the test and takes `big`, which is NaN.
