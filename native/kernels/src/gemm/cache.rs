@@ -13,7 +13,9 @@ use std::path::{Path, PathBuf};
 
 /// Bumped when the kernels or the format change enough that old measurements mislead.
 // 2: the rules split one-row dot products (deep_gemv::dot_gemv), so their old timings mislead.
-const FORMAT: &str = "neurite-gemm-calibration 2";
+// 3: classes up to 50 ms a round are timed best of three rounds (one before), so tables made
+// from a single, possibly preempted, run are measured again.
+const FORMAT: &str = "neurite-gemm-calibration 3";
 
 /// What the choices depend on besides the shape: CPU, features, kernel family, build.
 pub fn machine() -> String {
