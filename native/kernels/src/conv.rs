@@ -1,6 +1,8 @@
 //! 2-D convolution and pooling in the course's channels-last layout: images (m, H, W, C),
-//! filters (f_h, f_w, C, F). Layers with up to 3 input channels, or up to 8 with at most 16
-//! filters, have their own kernels for the forward and dW (direct.rs, filter_blocks.rs); every
+//! filters (f_h, f_w, C, F). One input channel at stride 1 along the rows has its own forward
+//! (columns.rs, vectorized over output columns, on CPUs with FMA); layers with up to 3 input
+//! channels, or up to 8 with at most 16 filters, have their own kernels for the (other)
+//! forwards and dW (direct.rs, filter_blocks.rs); every
 //! other 3x3, stride-1 convolution with at least 8 input and output channels is Winograd
 //! F(2x2, 3x3) (winograd.rs), forward and dA_prev; every other convolution is im2col + GEMM
 //! through the BLAS provider:
@@ -21,12 +23,14 @@ use crate::gemm::{self, Gemm, GemmScalar};
 use crate::Real;
 use rayon::prelude::*;
 
+mod columns;
 mod direct;
 mod filter_blocks;
 mod pool;
 #[cfg(test)]
 mod pool_tests;
 mod winograd;
+use columns::column_rows;
 use direct::conv_filter_rows;
 use filter_blocks::filter_block_rows;
 pub use pool::{pool2d, pool2d_backward, PoolMode};
@@ -271,6 +275,9 @@ pub fn conv2d<T: GemmScalar>(
         out.par_chunks_mut(CHUNK_ROWS * n)
             .enumerate()
             .for_each(|(i, z)| {
+                if columns::applies(g) {
+                    return column_rows(x, w, bias, g, i * CHUNK_ROWS, z);
+                }
                 if direct::applies(g) {
                     return conv_filter_rows(x, w, bias, g, i * CHUNK_ROWS, z);
                 }
@@ -311,8 +318,8 @@ pub fn conv2d_backprop_filter<T: GemmScalar>(
     // One partial dW per part, over a fixed range of chunks, summed in part order below.
     let sum_range = |part: usize, acc: &mut [T]| {
         let (a, b) = (chunks * part / parts, chunks * (part + 1) / parts);
+        let r1 = (b * CHUNK_ROWS).min(rows);
         if direct::applies(g) {
-            let r1 = (b * CHUNK_ROWS).min(rows);
             return filter_block_rows(x, dz, g, a * CHUNK_ROWS, r1 - a * CHUNK_ROWS, acc);
         }
         let mut cols = vec![T::ZERO; CHUNK_ROWS.min(rows) * k];

@@ -38,6 +38,8 @@ pub trait Real:
     fn powf(self, e: Self) -> Self;
     fn is_nan(self) -> bool;
     fn is_infinite(self) -> bool;
+    /// self·a + b with one rounding (an FMA instruction where the copy has one).
+    fn mul_add(self, a: Self, b: Self) -> Self;
 }
 
 /// e^x in f64 arithmetic for f32 results, with no branch and no libm call, so that the loops
@@ -187,6 +189,10 @@ macro_rules! impl_real {
             #[inline(always)]
             fn is_infinite(self) -> bool {
                 <$t>::is_infinite(self)
+            }
+            #[inline(always)]
+            fn mul_add(self, a: Self, b: Self) -> Self {
+                <$t>::mul_add(self, a, b)
             }
         }
     };

@@ -184,17 +184,45 @@ pub(super) fn row_pieces<T: Real>(
     rows: usize,
     mut body: impl FnMut(usize, usize, usize, &[T]),
 ) {
-    let ch = g.in_c;
-    let width = band_width(g);
-    let mut band = vec![T::ZERO; g.f_h * width];
+    let mut bands = Bands::new(g, 0);
     let mut r = 0;
     while r < rows {
-        let (img, h0, _) = g.origin(r0 + r);
-        let j0 = (r0 + r) % g.out_w;
-        let len = (g.out_w - j0).min(rows - r);
+        let (j0, len) = bands.load(x, g, r0 + r, rows - r);
+        body(r, j0, len, &bands.band);
+        r += len;
+    }
+}
+
+/// The f_h padded input rows of one output row piece at a time, each followed by `slack`
+/// zeros (for kernels that read whole vectors past a row's last column and drop what they
+/// computed there). columns.rs loops over the pieces itself rather than through row_pieces:
+/// a closure defined outside a `#[target_feature]` copy is compiled without its features when
+/// LLVM does not inline it, and `mul_add` then calls libm's fma for every element.
+pub(super) struct Bands<T> {
+    pub band: Vec<T>,
+    pub width: usize,
+}
+
+impl<T: Real> Bands<T> {
+    pub fn new(g: &Conv2d, slack: usize) -> Self {
+        let width = band_width(g) + slack;
+        Bands {
+            band: vec![T::ZERO; g.f_h * width],
+            width,
+        }
+    }
+
+    /// Loads the piece that starts at output row r (at most `left` rows long): returns its
+    /// first column j0 and its length.
+    #[inline(always)]
+    pub fn load(&mut self, x: &[T], g: &Conv2d, r: usize, left: usize) -> (usize, usize) {
+        let (ch, width) = (g.in_c, self.width);
+        let (img, h0, _) = g.origin(r);
+        let j0 = r % g.out_w;
+        let len = (g.out_w - j0).min(left);
         for p in 0..g.f_h {
             let h = h0 + (p * g.dil_h) as isize;
-            let dst = &mut band[p * width..(p + 1) * width];
+            let dst = &mut self.band[p * width..(p + 1) * width];
             if h < 0 || h >= g.in_h as isize {
                 dst.fill(T::ZERO);
             } else {
@@ -203,7 +231,6 @@ pub(super) fn row_pieces<T: Real>(
                 dst[at..at + g.in_w * ch].copy_from_slice(&x[src..src + g.in_w * ch]);
             }
         }
-        body(r, j0, len, &band);
-        r += len;
+        (j0, len)
     }
 }

@@ -343,4 +343,52 @@ fn few_channel_blocks_match_the_definition() {
     }
 }
 
+#[test]
+fn one_channel_column_blocks_match_the_definition() {
+    // columns.rs: output rows of 1 to 33 columns against its vectors (8 f32 or 4 f64 lanes, two
+    // vectors per block: columns past a row's end are computed and dropped), every filter-block
+    // remainder (1 to 6 filters, and 6 + 1 to 6 + 5), padding on one side only, dilation along
+    // the rows, a row stride of 2, and rows split at CHUNK_ROWS (23 x 23 = 529 positions).
+    let mut cases = Vec::new();
+    for (w, f) in [
+        (1, 1),
+        (3, 3),
+        (4, 2),
+        (5, 3),
+        (7, 5),
+        (8, 1),
+        (9, 2),
+        (15, 3),
+        (16, 5),
+        (17, 4),
+        (24, 3),
+        (33, 5),
+    ] {
+        cases.push((
+            1,
+            (6, w),
+            (3, f),
+            f + 2,
+            (1, 1),
+            (1, 1),
+            [1, 1, f / 2, f / 2],
+        ));
+    }
+    for out_c in 1..=11 {
+        cases.push((2, (9, 13), (3, 3), out_c, (1, 1), (1, 1), [1, 1, 1, 1]));
+    }
+    cases.push((2, (10, 19), (3, 3), 7, (2, 1), (1, 2), [0, 2, 3, 0]));
+    cases.push((1, (23, 23), (5, 5), 6, (1, 1), (2, 2), [4, 4, 4, 4]));
+    cases.push((3, (23, 23), (5, 5), 13, (1, 1), (1, 1), [2, 2, 2, 2]));
+    for (m, hw, f, out_c, s, d, pads) in cases {
+        let g = geometry(m, hw, 1, f, out_c, s, d, pads);
+        if cfg!(target_arch = "x86_64") && crate::simd::has_avx2() {
+            assert!(columns::applies(&g), "{g:?}");
+        }
+        check::<f32>(g, (out_c * hw.1) as u64);
+        check::<f64>(g, (out_c * hw.1) as u64 + 1);
+        check_bias(g);
+    }
+}
+
 mod winograd;
