@@ -121,8 +121,8 @@ export type PoolMode = 'max' | 'avg';
 export interface BackendCore {
   readonly name: string;
   /**
-   * True when unary, binary, where, clip, activationBackward, linear and matmul with beta = 0
-   * write every element of `out`, whatever it held: ops may then hand them large outputs
+   * True when unary, binary, where, clip, activationBackward, linear, matmul with beta = 0, conv2d
+   * and pool2d write every element of `out`, whatever it held: ops may then hand them large outputs
    * uninitialized (under Node) instead of zero-filled. The conformance suite checks it with
    * NaN-filled outputs. Leave it unset when unsure: outputs are zero-filled then.
    */

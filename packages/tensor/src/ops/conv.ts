@@ -4,7 +4,7 @@ import { allocateOutput, promote } from '../dtype.ts';
 import { ShapeError } from '../errors.ts';
 import { formatShape } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
-import { assertTensor, backend, castData } from './util.ts';
+import { assertTensor, backend, castData, overwrittenOutput } from './util.ts';
 import { checkOptions, convGeometry, convOptionValues, expectShape, type Padding, type Pair, shapeArg } from './window.ts';
 
 export interface Conv2dOptions {
@@ -83,7 +83,7 @@ export function conv2dBackpropFilter(A_prev: Tensor, dZ: Tensor, filterShape: re
 
 export function conv2dWith(x: Tensor, W: Tensor, bias: Tensor | null, g: Conv2dGeometry): Tensor {
   const dtype = promote(promote(x.dtype, W.dtype), bias?.dtype ?? W.dtype);
-  const out = allocateOutput(dtype, g.m * g.outH * g.outW * g.outC);
+  const out = overwrittenOutput(dtype, g.m * g.outH * g.outW * g.outC, 'conv2d', [g.m, g.outH, g.outW, g.outC]);
   if (out.length > 0) backend().conv2d(castData(x, dtype), castData(W, dtype), bias && castData(bias, dtype), g, out);
   const inputs = bias ? [x, W, bias] : [x, W];
   return record('conv2d', inputs, new Tensor(out, [g.m, g.outH, g.outW, g.outC]), { g });

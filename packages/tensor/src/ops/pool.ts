@@ -4,7 +4,7 @@ import { allocateOutput } from '../dtype.ts';
 import { ValueError } from '../errors.ts';
 import { formatShape } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
-import { assertTensor, backend, castData, floatOf } from './util.ts';
+import { assertTensor, backend, castData, floatOf, overwrittenOutput } from './util.ts';
 import { checkOptions, expectShape, type Padding, type Pair, POOL_OPTIONS, poolGeometry, shapeArg } from './window.ts';
 
 export interface Pool2dOptions {
@@ -74,7 +74,7 @@ const NAMES = { max: 'maxPool2d', avg: 'avgPool2d' } as const;
 
 export function pool2dWith(mode: PoolMode, x: Tensor, g: Pool2dGeometry): Tensor {
   const dtype = floatOf(x);
-  const out = allocateOutput(dtype, g.m * g.outH * g.outW * g.inC);
+  const out = overwrittenOutput(dtype, g.m * g.outH * g.outW * g.inC, NAMES[mode], [g.m, g.outH, g.outW, g.inC]);
   if (out.length > 0) backend().pool2d(mode, castData(x, dtype), g, out);
   return record(NAMES[mode], [x], new Tensor(out, [g.m, g.outH, g.outW, g.inC]), { g });
 }

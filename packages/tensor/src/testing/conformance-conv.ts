@@ -3,8 +3,9 @@ import { tensor } from '../creation.ts';
 import type { FloatDType } from '../dtype.ts';
 import { ShapeError, ValueError } from '../errors.ts';
 import * as op from '../ops/index.ts';
+import { convGeometry, convOptionValues, poolGeometry } from '../ops/window.ts';
 import { Generator } from '../random/generator.ts';
-import { setBackend } from '../registry.ts';
+import { getBackend, setBackend } from '../registry.ts';
 import type { Tensor } from '../tensor.ts';
 import { assertClose, assertDType, assertEqual, assertThrows, ConformanceFailure, EXACT } from './assert.ts';
 import type { ArrayFixture } from './fixtures/conformance.ts';
@@ -157,6 +158,59 @@ export function convConformanceCases(backendName: string): ConformanceCase[] {
     const y = op.pad(tensor([1, 2], 'int32'), 1, 9);
     assertDType(y, 'int32');
     assertClose(y, [9, 1, 2, 9], EXACT);
+  });
+  // conv2d and pool2d get uninitialized outputs from a backend that declares
+  // overwritesOutputs (see allocateOverwritten): each must write every element. Run into a
+  // zeroed and a NaN-filled output, an element left unwritten differs between the two. The
+  // geometries reach every kernel family a backend might pick: one channel at stride 1 and at
+  // stride 2, few channels, 3x3 with 8 channels (Winograd on native), dilation and a 2x2 window
+  // (im2col), with and without the bias.
+  add('outputs are overwritten whole: conv2d and pool2d', () => {
+    const b = getBackend();
+    for (const dtype of ['float32', 'float64'] as const) {
+      const same = (what: string, n: number, run: (out: Float32Array | Float64Array) => void) => {
+        const zero = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+        const nan = (dtype === 'float32' ? new Float32Array(n) : new Float64Array(n)).fill(Number.NaN);
+        run(zero);
+        run(nan);
+        for (let i = 0; i < n; i++) {
+          const ok = Object.is(zero[i], nan[i]);
+          if (!ok)
+            throw new ConformanceFailure(
+              `${what} ${dtype}: element ${i} is ${zero[i]} in a zeroed output and ${nan[i]} in a NaN-filled one`,
+            );
+        }
+      };
+      const gen = new Generator(11);
+      const convs: [number[], number[], Record<string, unknown>][] = [
+        [[2, 11, 13, 1], [5, 5, 1, 6], { padding: 'same' }],
+        [[1, 9, 17, 1], [3, 3, 1, 13], { padding: [1, 2], dilation: [2, 1] }],
+        [[2, 9, 11, 1], [3, 3, 1, 7], { stride: 2, padding: 'same' }],
+        [[2, 10, 10, 3], [3, 3, 3, 9], { padding: 'valid' }],
+        [[2, 9, 9, 8], [3, 3, 8, 8], { padding: 'same' }],
+        [[1, 8, 9, 5], [2, 2, 5, 20], { dilation: 2, stride: [1, 2] }],
+      ];
+      for (const [xShape, wShape, options] of convs) {
+        const x = gen.uniform(-1, 1, xShape, dtype);
+        const W = gen.uniform(-1, 1, wShape, dtype);
+        const bias = gen.uniform(-1, 1, [wShape[3]], dtype);
+        const g = convGeometry('conv2d', xShape, wShape, convOptionValues('conv2d', options));
+        const n = g.m * g.outH * g.outW * g.outC;
+        const label = `conv2d ${JSON.stringify(xShape)} * ${JSON.stringify(wShape)} ${JSON.stringify(options)}`;
+        same(label, n, (out) => b.conv2d(x, W, null, g, out));
+        same(`${label} with bias`, n, (out) => b.conv2d(x, W, bias, g, out));
+      }
+      const x = gen.uniform(-1, 1, [2, 9, 7, 3], dtype);
+      for (const options of [{ poolSize: 2 }, { poolSize: 3, stride: 2, padding: 'same' }, { poolSize: [2, 3], stride: [1, 2] }]) {
+        for (const countPad of [false, true]) {
+          const g = poolGeometry('pool2d', x.shape, options, countPad);
+          const n = g.m * g.outH * g.outW * g.inC;
+          for (const mode of ['max', 'avg'] as const) {
+            same(`pool2d ${mode} ${JSON.stringify(options)} countPad ${countPad}`, n, (out) => b.pool2d(mode, x, g, out));
+          }
+        }
+      }
+    }
   });
   add('conv2d of an empty batch, and its filter gradient of zeros', () => {
     const x = tensor(new Float64Array(0), 'float64', [0, 4, 4, 2]);
