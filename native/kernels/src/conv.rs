@@ -318,8 +318,8 @@ pub fn conv2d_backprop_filter<T: GemmScalar>(
     // One partial dW per part, over a fixed range of chunks, summed in part order below.
     let sum_range = |part: usize, acc: &mut [T]| {
         let (a, b) = (chunks * part / parts, chunks * (part + 1) / parts);
-        let r1 = (b * CHUNK_ROWS).min(rows);
         if direct::applies(g) {
+            let r1 = (b * CHUNK_ROWS).min(rows);
             return filter_block_rows(x, dz, g, a * CHUNK_ROWS, r1 - a * CHUNK_ROWS, acc);
         }
         let mut cols = vec![T::ZERO; CHUNK_ROWS.min(rows) * k];

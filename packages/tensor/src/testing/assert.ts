@@ -93,6 +93,21 @@ export function assert(condition: boolean, message: string): asserts condition {
   if (!condition) throw new ConformanceFailure(message);
 }
 
+/**
+ * `run` writes every element of its output: run into a zeroed and a NaN-filled output of n
+ * values, an element it leaves unwritten keeps 0 in one and NaN in the other. (The check behind
+ * `overwritesOutputs`.)
+ */
+export function assertWritesWhole(what: string, dtype: FloatDType, n: number, run: (out: Float32Array | Float64Array) => void): void {
+  const zero = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+  const nan = (dtype === 'float32' ? new Float32Array(n) : new Float64Array(n)).fill(Number.NaN);
+  run(zero);
+  run(nan);
+  for (let i = 0; i < n; i++) {
+    assert(Object.is(zero[i], nan[i]), `${what} ${dtype}: element ${i} is ${zero[i]} in a zeroed output and ${nan[i]} in a NaN-filled one`);
+  }
+}
+
 type ErrorClass = abstract new (...args: never[]) => Error;
 
 /** fn must throw an instance of `cls` whose message contains every `parts` entry. */

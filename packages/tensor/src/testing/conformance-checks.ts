@@ -4,7 +4,7 @@ import type { FloatArray, FloatDType } from '../dtype.ts';
 import { BackendError, DTypeError, NeuriteError, ShapeError, ValueError } from '../errors.ts';
 import * as op from '../ops/index.ts';
 import { getBackend, setBackend } from '../registry.ts';
-import { assert, assertClose, assertDType, assertEqual, assertThrows, EXACT, fromFixture, TOLERANCE } from './assert.ts';
+import { assert, assertClose, assertDType, assertEqual, assertThrows, assertWritesWhole, EXACT, fromFixture, TOLERANCE } from './assert.ts';
 import { expected, inputs } from './fixtures/conformance.ts';
 import type { ConformanceCase } from './index.ts';
 
@@ -155,19 +155,7 @@ export function checkCases(backendName: string): ConformanceCase[] {
     c('outputs are overwritten whole: every unary op and activation, broadcast binary, where, clip', () => {
       const b = getBackend();
       for (const dtype of ['float32', 'float64'] as const) {
-        const make = (n: number) => ({
-          zero: dtype === 'float32' ? new Float32Array(n) : new Float64Array(n),
-          nan: (dtype === 'float32' ? new Float32Array(n) : new Float64Array(n)).fill(Number.NaN),
-        });
-        const same = (what: string, n: number, run: (out: FloatArray) => void) => {
-          const { zero, nan } = make(n);
-          run(zero);
-          run(nan);
-          for (let i = 0; i < n; i++) {
-            const ok = Object.is(zero[i], nan[i]) || (Number.isNaN(zero[i]) && Number.isNaN(nan[i]));
-            assert(ok, `${what} ${dtype}: element ${i} is ${zero[i]} in a zeroed output and ${nan[i]} in a NaN-filled one`);
-          }
-        };
+        const same = (what: string, n: number, run: (out: FloatArray) => void) => assertWritesWhole(what, dtype, n, run);
         const z = op.concat([fromFixture(inputs.Z, dtype).reshape([12]), tensor([0, -0, Infinity, -Infinity, Number.NaN], dtype)]);
         const x = fromFixture(inputs.A, dtype);
         const col = op.slice(fromFixture(inputs.B, dtype), [0, 0], [4, 1]);

@@ -7,7 +7,7 @@ import { convGeometry, convOptionValues, poolGeometry } from '../ops/window.ts';
 import { Generator } from '../random/generator.ts';
 import { getBackend, setBackend } from '../registry.ts';
 import type { Tensor } from '../tensor.ts';
-import { assertClose, assertDType, assertEqual, assertThrows, ConformanceFailure, EXACT } from './assert.ts';
+import { assertClose, assertDType, assertEqual, assertThrows, assertWritesWhole, ConformanceFailure, EXACT } from './assert.ts';
 import type { ArrayFixture } from './fixtures/conformance.ts';
 import { type ConvCase, convCases, type PadCase, type PoolCase, padCases, poolCases } from './fixtures/conv.ts';
 import type { ConformanceCase } from './index.ts';
@@ -168,19 +168,7 @@ export function convConformanceCases(backendName: string): ConformanceCase[] {
   add('outputs are overwritten whole: conv2d and pool2d', () => {
     const b = getBackend();
     for (const dtype of ['float32', 'float64'] as const) {
-      const same = (what: string, n: number, run: (out: Float32Array | Float64Array) => void) => {
-        const zero = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
-        const nan = (dtype === 'float32' ? new Float32Array(n) : new Float64Array(n)).fill(Number.NaN);
-        run(zero);
-        run(nan);
-        for (let i = 0; i < n; i++) {
-          const ok = Object.is(zero[i], nan[i]);
-          if (!ok)
-            throw new ConformanceFailure(
-              `${what} ${dtype}: element ${i} is ${zero[i]} in a zeroed output and ${nan[i]} in a NaN-filled one`,
-            );
-        }
-      };
+      const same = (what: string, n: number, run: (out: Float32Array | Float64Array) => void) => assertWritesWhole(what, dtype, n, run);
       const gen = new Generator(11);
       const convs: [number[], number[], Record<string, unknown>][] = [
         [[2, 11, 13, 1], [5, 5, 1, 6], { padding: 'same' }],
