@@ -24,20 +24,29 @@ export class Arena {
   i32!: Int32Array;
   /** Address of the thread pool's first control block. */
   readonly control: number;
-  private readonly start: number;
+  /** Where resident blocks start; the per-op bytes start after the last one (`start`). */
+  private readonly base: number;
+  private start: number;
   private top: number;
+  /** Resident blocks (`keep`), by address: [at, bytes]. */
+  private readonly blocks: [number, number][] = [];
+  /** The address of each resident view, so `read` uses it in place. */
+  private readonly resident = new WeakMap<FloatArray, number>();
+  /** Frees a resident block once its view is garbage. */
+  private readonly finalizer = new FinalizationRegistry<number>((at) => this.release(at));
 
   constructor(
     readonly memory: WebAssembly.Memory,
     readonly kernels: Kernels,
   ) {
     this.control = align(kernels.heapBase(), 64);
-    this.start = this.control + CONTROL_BYTES * CONTROL_BLOCKS;
+    this.base = this.control + CONTROL_BYTES * CONTROL_BLOCKS;
+    this.start = this.base;
     this.top = this.start;
     this.refresh();
   }
 
-  /** Frees everything `alloc` handed out since the last reset (ops do not nest). */
+  /** Frees everything `alloc` handed out since the last reset (ops do not nest), resident blocks aside. */
   reset(): void {
     this.top = this.start;
   }
@@ -57,6 +66,66 @@ export class Arena {
     }
     this.top = end;
     return at;
+  }
+
+  /**
+   * The address of `data` as the element type of `like`, for an operand the kernel only reads:
+   * a resident view's own (no copy), else a copy's (`put`).
+   */
+  read(data: TypedArray, like: FloatArray): number {
+    const at = this.resident.get(data as FloatArray);
+    return at !== undefined && data.constructor === like.constructor ? at : this.put(data, like);
+  }
+
+  /**
+   * A copy of `data` that lives in wasm memory until the returned view is garbage: kernels
+   * read it in place (`read`). Only with shared memory, whose growth never detaches a view
+   * (a non-shared memory's would be emptied by the next growth). Called between ops only.
+   */
+  keep(data: FloatArray): FloatArray {
+    const bytes = data.byteLength;
+    const at = this.fit(bytes);
+    const buffer = this.memory.buffer;
+    const view = data instanceof Float64Array ? new Float64Array(buffer, at, data.length) : new Float32Array(buffer, at, data.length);
+    view.set(data);
+    this.resident.set(view, at);
+    this.finalizer.register(view, at);
+    return view;
+  }
+
+  /** Bytes of resident blocks now. */
+  get residentBytes(): number {
+    return this.blocks.reduce((sum, [, bytes]) => sum + bytes, 0);
+  }
+
+  /** First fit among the gaps between resident blocks, else a new block after the last one. */
+  private fit(bytes: number): number {
+    let prev = this.base;
+    for (let i = 0; i < this.blocks.length; i++) {
+      const [at, size] = this.blocks[i];
+      if (at - prev >= bytes) {
+        this.blocks.splice(i, 0, [prev, bytes]);
+        return prev;
+      }
+      prev = align(at + size, 64);
+    }
+    const at = prev;
+    this.top = at;
+    this.alloc(bytes);
+    this.blocks.push([at, bytes]);
+    this.start = align(at + bytes, 64);
+    this.top = this.start;
+    return at;
+  }
+
+  /** A resident block freed: its bytes serve the next `keep`, or the ops when it was the last. */
+  private release(at: number): void {
+    const i = this.blocks.findIndex(([a]) => a === at);
+    if (i < 0) return;
+    this.blocks.splice(i, 1);
+    const last = this.blocks[this.blocks.length - 1];
+    this.start = last ? align(last[0] + last[1], 64) : this.base;
+    this.top = this.start;
   }
 
   /** Copies `data` in as the element type of `like` (converting if it differs) and returns its address. */

@@ -1,4 +1,4 @@
-import { type BackendImpl, type FloatArray, type Gemm, jsBackend, type Tensor } from '@neurite/tensor';
+import { type BackendImpl, type FloatArray, type Gemm, jsBackend, Tensor } from '@neurite/tensor';
 import type { Arena } from './arena.ts';
 import { ACTIVATION, ACTIVATION_GRAD, BINARY, REDUCE, UNARY } from './codes.ts';
 import { foldAxes, runsOf, splitAxis } from './layout.ts';
@@ -80,8 +80,8 @@ export function createWasmBackend(arena: Arena, pool: Pool, small: Readonly<Cros
       const runs = out.length < (op === 'pow' ? small.transcendental : small.binary) ? null : runsOf(outShape, [a.shape, b.shape]);
       if (!runs) return jsBackend.binary(op, a, b, out, outShape);
       arena.reset();
-      const pa = arena.put(a.data, out);
-      const pb = b === a ? pa : arena.put(b.data, out);
+      const pa = arena.read(a.data, out);
+      const pb = b === a ? pa : arena.read(b.data, out);
       const po = arena.alloc(out.length * out.BYTES_PER_ELEMENT);
       const [[ao, ai], [bo, bi]] = runs.strides;
       (is64(out) ? k.binary64 : k.binary32)(BINARY[op], pa, ao, ai, pb, bo, bi, po, runs.outer, runs.n);
@@ -91,9 +91,9 @@ export function createWasmBackend(arena: Arena, pool: Pool, small: Readonly<Cros
       const runs = out.length < small.binary ? null : runsOf(outShape, [cond.shape, a.shape, b.shape]);
       if (!runs) return jsBackend.where(cond, a, b, out, outShape);
       arena.reset();
-      const pc = arena.put(cond.data, out);
-      const pa = arena.put(a.data, out);
-      const pb = arena.put(b.data, out);
+      const pc = arena.read(cond.data, out);
+      const pa = arena.read(a.data, out);
+      const pb = arena.read(b.data, out);
       const po = arena.alloc(out.length * out.BYTES_PER_ELEMENT);
       const [[co, ci], [ao, ai], [bo, bi]] = runs.strides;
       (is64(out) ? k.where64 : k.where32)(pc, co, ci, pa, ao, ai, pb, bo, bi, po, runs.outer, runs.n);
@@ -111,7 +111,7 @@ export function createWasmBackend(arena: Arena, pool: Pool, small: Readonly<Cros
       if (!fold) return jsBackend.reduce(op, x, axes, out);
       arena.reset();
       const [outer, len, inner] = fold;
-      const p = arena.put(x.data, out);
+      const p = arena.read(x.data, out);
       const po = arena.alloc(out.length * out.BYTES_PER_ELEMENT);
       const scratch = arena.alloc(inner * 8);
       (is64(out) ? k.reduce64 : k.reduce32)(REDUCE[op], p, outer, len, inner, po, scratch);
@@ -123,8 +123,8 @@ export function createWasmBackend(arena: Arena, pool: Pool, small: Readonly<Cros
       const [m, n, kk] = dims(a, b, g);
       if (m * n * kk < small.gemm) return jsBackend.matmul(a, b, out, g);
       arena.reset();
-      const pa = arena.put(a.data, out);
-      const pb = b === a ? pa : arena.put(b.data, out);
+      const pa = arena.read(a.data, out);
+      const pb = b === a ? pa : arena.read(b.data, out);
       const pc = g.beta === 0 ? arena.alloc(out.length * out.BYTES_PER_ELEMENT) : arena.put(out, out);
       gemmAt(pa, pb, pc, m, n, kk, g, is64(out));
       arena.take(pc, out);
@@ -139,7 +139,7 @@ export function createWasmBackend(arena: Arena, pool: Pool, small: Readonly<Cros
       if (code === undefined || out.length < small.cheap) return jsBackend.activationBackward(act, dA, A, out, alpha);
       arena.reset();
       const pd = arena.put(dA.data, out);
-      const pa = arena.put(A.data, out);
+      const pa = arena.read(A.data, out);
       (is64(out) ? k.activationBackward64 : k.activationBackward32)(code, pd, pa, pd, out.length, alpha);
       arena.take(pd, out);
     },
@@ -157,9 +157,9 @@ export function createWasmBackend(arena: Arena, pool: Pool, small: Readonly<Cros
       if (n * m * kk < small.gemm) return jsBackend.linear(W, A, b, act, alpha, out);
       arena.reset();
       const f64 = is64(out);
-      const pw = arena.put(W.data, out);
-      const pa = arena.put(A.data, out);
-      const pb = b ? arena.put(b.data, out) : 0;
+      const pw = arena.read(W.data, out);
+      const pa = arena.read(A.data, out);
+      const pb = b ? arena.read(b.data, out) : 0;
       const pz = arena.alloc(out.length * out.BYTES_PER_ELEMENT);
       gemmAt(pw, pa, pz, n, m, kk, { transA: false, transB: false, alpha: 1, beta: 0 }, f64);
       (f64 ? k.biasActivation64 : k.biasActivation32)(ACTIVATION[act], pz, n, m, pb, alpha);
@@ -171,19 +171,25 @@ export function createWasmBackend(arena: Arena, pool: Pool, small: Readonly<Cros
       if (n * m * kk < small.gemm) return jsBackend.linearBackward(W, dZ, A_prev, act, alpha, out);
       arena.reset();
       const f64 = is64(out);
-      const pw = arena.put(W.data, out);
-      const pd = arena.put(dZ.data, out);
-      const pa = arena.put(A_prev.data, out);
+      const pw = arena.read(W.data, out);
+      const pd = arena.read(dZ.data, out);
+      const pa = arena.read(A_prev.data, out);
       const po = arena.alloc(out.length * out.BYTES_PER_ELEMENT);
       gemmAt(pw, pd, po, n, m, kk, { transA: true, transB: false, alpha: 1, beta: 0 }, f64);
       (f64 ? k.activationBackward64 : k.activationBackward32)(ACTIVATION[act], po, pa, po, out.length, alpha);
       arena.take(po, out);
     },
+    adopt(t) {
+      // A non-shared memory's growth would empty the view; small tensors stay on js anyway.
+      const shared = typeof SharedArrayBuffer !== 'undefined' && arena.memory.buffer instanceof SharedArrayBuffer;
+      if (!shared || (t.dtype !== 'float32' && t.dtype !== 'float64') || t.size < small.cheap) return t;
+      return new Tensor(arena.keep(t.data as FloatArray), t.shape);
+    },
     sgdUpdate(param, grad, lr) {
       if (param.length < small.optimizer) return jsBackend.sgdUpdate(param, grad, lr);
       arena.reset();
       const pp = arena.put(param, param);
-      const pg = arena.put(grad, param);
+      const pg = arena.read(grad, param);
       (is64(param) ? k.sgdUpdate64 : k.sgdUpdate32)(pp, pg, param.length, lr);
       arena.take(pp, param);
     },
@@ -191,7 +197,7 @@ export function createWasmBackend(arena: Arena, pool: Pool, small: Readonly<Cros
       if (param.length < small.optimizer) return jsBackend.adamUpdate(param, grad, m, v, s);
       arena.reset();
       const pp = arena.put(param, param);
-      const pg = arena.put(grad, param);
+      const pg = arena.read(grad, param);
       const pm = arena.put(m, param);
       const pv = arena.put(v, param);
       const c1 = 1 - s.beta1 ** s.t;
@@ -207,7 +213,7 @@ export function createWasmBackend(arena: Arena, pool: Pool, small: Readonly<Cros
   function normalize(x: Tensor, axis: number, out: FloatArray, log: boolean): void {
     arena.reset();
     const [outer, len, inner] = splitAxis(x.shape, axis);
-    const p = arena.put(x.data, out);
+    const p = arena.read(x.data, out);
     const po = arena.alloc(out.length * out.BYTES_PER_ELEMENT);
     (is64(out) ? k.softmax64 : k.softmax32)(p, outer, len, inner, po, log);
     arena.take(po, out);

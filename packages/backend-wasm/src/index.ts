@@ -155,8 +155,10 @@ export interface WasmInfo {
   shared: boolean;
   /** Why only one thread, when so. */
   singleThreadReason: string | undefined;
-  /** Bytes of wasm memory now (the largest op's working set so far). */
+  /** Bytes of wasm memory now (the largest op's working set so far, after the resident tensors). */
   memoryBytes: number;
+  /** Bytes of tensors kept in wasm memory by `toBackend` (freed when they are garbage). */
+  residentBytes: number;
   /** Products split across threads so far. */
   parallelProducts: number;
   /** The .wasm module's size. */
@@ -172,6 +174,7 @@ export function wasmInfo(): WasmInfo {
     singleThreadReason:
       s.threads > 1 ? s.pool.failure : (s.singleReason ?? (s.shared ? 'setWasmThreads(1) or NEURITE_THREADS=1' : undefined)),
     memoryBytes: s.arena.bytes,
+    residentBytes: s.arena.residentBytes,
     parallelProducts: s.pool.jobs,
     moduleBytes: wasmBytes().length,
   };

@@ -139,6 +139,7 @@ export function defineBackend(impl: BackendCore & Partial<BackendOptional>): Bac
     pool2d,
     pool2dBackward,
     pad,
+    adopt: (t) => t,
     sgdUpdate(param, grad, lr) {
       for (let i = 0; i < param.length; i++) param[i] -= lr * grad[i];
     },

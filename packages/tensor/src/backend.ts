@@ -177,6 +177,13 @@ export interface BackendOptional {
   pool2dBackward(mode: PoolMode, dA: Tensor, x: Tensor, g: Pool2dGeometry, out: FloatArray): void;
   /** numpy's constant-mode pad: widths[axis] = [before, after]; out has the padded shape. */
   pad(x: Tensor, widths: readonly (readonly [number, number])[], value: number, out: TypedArray): void;
+  /**
+   * A tensor with t's values stored where this backend computes on them in place, for large
+   * inputs that many ops read (a training set); t itself by default, for backends that read
+   * every typed array where it is. The wasm backend copies t once into its memory instead of
+   * into every op that reads it. Whatever it returns is an ordinary tensor that any backend reads.
+   */
+  adopt(t: Tensor): Tensor;
   /** In place: param -= lr * grad. */
   sgdUpdate(param: FloatArray, grad: FloatArray, lr: number): void;
   /** In place Adam with bias correction; m and v are updated too. */

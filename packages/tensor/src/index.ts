@@ -40,6 +40,7 @@ export {
   listBackends,
   registerBackend,
   setBackend,
+  toBackend,
 } from './registry.ts';
 export { envVar } from './runtime.ts';
 export type { Shape } from './shape.ts';

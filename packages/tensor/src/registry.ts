@@ -3,7 +3,8 @@ import { defineBackend } from './backend-defaults.ts';
 import { jsBackend } from './backends/js/index.ts';
 import { BackendError } from './errors.ts';
 import { envVar, type NodeLikeProcess, nodeProcess } from './runtime.ts';
-import { checkFunction, checkNumber, describeValue, wrongType } from './validate.ts';
+import type { Tensor } from './tensor.ts';
+import { checkFunction, checkNumber, checkTensor, describeValue, wrongType } from './validate.ts';
 
 /**
  * Backends by name with a priority. The first op picks the highest-priority backend
@@ -64,6 +65,22 @@ export function setBackend(name: string): Backend {
   active = backend;
   reason = `chosen with setBackend('${name}')`;
   return backend;
+}
+
+/**
+ * t's values stored where the active backend computes on them without a copy per op: the wasm
+ * backend's memory (one copy now instead of one in every op that reads t), t itself on the js
+ * and native backends, which read typed arrays in place. For large inputs read by many ops,
+ * such as the training set given to `trainStep` on every iteration. The result is an ordinary
+ * tensor (same shape, dtype and values) that any backend reads.
+ *
+ * ```ts
+ * const X = toBackend(tensor(pixels, [12288, 209]));
+ * for (let i = 0; i < 2500; i++) model.trainStep(X, Y);
+ * ```
+ */
+export function toBackend(t: Tensor): Tensor {
+  return getBackend().adopt(checkTensor(t, 'toBackend', 't'));
 }
 
 export function getBackend(): Backend {

@@ -1,5 +1,5 @@
 import { Dense, Sequential } from '@neurite/layers';
-import { Tensor } from '@neurite/tensor';
+import { Tensor, toBackend } from '@neurite/tensor';
 import { chooseBackend } from '../backend-choice.ts';
 import { accuracy } from '../playground/metrics.ts';
 import type { CatFromWorker, CatModel, CatToWorker } from './cat-protocol.ts';
@@ -75,12 +75,15 @@ const predict = (net: Sequential, X: Tensor): Float32Array => net.predictProba(X
 async function trainModel(model: CatModel, iterations: number): Promise<void> {
   if (!train || !test) throw new Error('load the two .h5 files first');
   const net = build(model);
+  // Every iteration reads the same X and Y: the wasm backend keeps one copy in its memory.
+  const X = toBackend(train.X);
+  const Y = toBackend(train.Y);
   stopRequested = false;
   const started = performance.now();
   let lastPost = 0;
   let costs: number[] = [];
   for (let it = 1; it <= iterations; it++) {
-    costs.push(net.trainStep(train.X, train.Y, { computeCost: true }).cost ?? Number.NaN);
+    costs.push(net.trainStep(X, Y, { computeCost: true }).cost ?? Number.NaN);
     const now = performance.now();
     if (it === iterations || now - lastPost > 100) {
       post({ type: 'progress', model, iteration: it, iterations, costs, ms: now - started });

@@ -3,7 +3,9 @@ import { full, ones, scalar, tensor, zeros } from '../creation.ts';
 import type { FloatArray, FloatDType } from '../dtype.ts';
 import { BackendError, DTypeError, NeuriteError, ShapeError, ValueError } from '../errors.ts';
 import * as op from '../ops/index.ts';
-import { getBackend, setBackend } from '../registry.ts';
+import { Generator } from '../random/generator.ts';
+import { getBackend, setBackend, toBackend } from '../registry.ts';
+import { Tensor } from '../tensor.ts';
 import { assert, assertClose, assertDType, assertEqual, assertThrows, assertWritesWhole, EXACT, fromFixture, TOLERANCE } from './assert.ts';
 import { expected, inputs } from './fixtures/conformance.ts';
 import type { ConformanceCase } from './index.ts';
@@ -278,7 +280,51 @@ export function checkCases(backendName: string): ConformanceCase[] {
     // Optimizer kernels, in place on the backend.
     ...(['float32', 'float64'] as const).map((dtype) => c(`sgdUpdate in place ${dtype}`, () => optimizerCheck(dtype, 'sgd'))),
     ...(['float32', 'float64'] as const).map((dtype) => c(`adamUpdate in place, 3 steps ${dtype}`, () => optimizerCheck(dtype, 'adam'))),
+    ...(['float32', 'float64'] as const).map((dtype) =>
+      c(`toBackend: the same values, read by every op as the original ${dtype}`, () => adoptCheck(dtype)),
+    ),
   ];
+}
+
+/**
+ * toBackend's tensor is storage, not a cache: ops on it give the bits they give on the original
+ * (the wasm backend reads it in place), the in-place kernels (exp, the optimizers) leave it as it
+ * was, and a write to its data is what the next op reads. Sizes above the wasm backend's
+ * crossovers, so its kernels run.
+ */
+function adoptCheck(dtype: FloatDType): void {
+  const g = new Generator(5);
+  const A0 = g.uniform(-1, 1, [64, 96], dtype);
+  const B0 = g.uniform(-1, 1, [96, 80], dtype);
+  const before = A0.data.slice();
+  const A = toBackend(A0);
+  const B = toBackend(B0);
+  assertDType(A, dtype, 'toBackend');
+  assertEqual(A.shape.join('x'), '64x96', 'toBackend shape');
+  const same = (label: string, x: Tensor, y: Tensor) => {
+    assertEqual(x.shape.join('x'), y.shape.join('x'), `${label} shape`);
+    for (let i = 0; i < x.size; i++)
+      assert(Object.is(x.data[i], y.data[i]), `${label}: element ${i} is ${x.data[i]}, expected ${y.data[i]}`);
+  };
+  same('toBackend values', A, A0);
+  same('matmul', op.matmul(A, B), op.matmul(A0, B0));
+  same('matmul transB', op.matmul(A, A, { transB: true }), op.matmul(A0, A0, { transB: true }));
+  same('exp', op.exp(A), op.exp(A0));
+  same('add', op.add(A, A0), op.add(A0, A0));
+  same('sum', op.sum(A, 0), op.sum(A0, 0));
+  same('softmax', op.softmax(A), op.softmax(A0));
+  for (let i = 0; i < A.size; i++) assert(Object.is(A.data[i], before[i]), `ops changed toBackend's tensor at element ${i}`);
+  A.data[7] = 0.5;
+  A0.data[7] = 0.5;
+  same('matmul after a write to the data', op.matmul(A, B), op.matmul(A0, B0));
+  const P0 = g.uniform(-1, 1, [4096], dtype);
+  const G0 = g.uniform(-1, 1, [4096], dtype);
+  const P = toBackend(new Tensor(P0.data.slice(), P0.shape));
+  const G = toBackend(G0);
+  getBackend().sgdUpdate(P.data as FloatArray, G.data as FloatArray, 0.1);
+  getBackend().sgdUpdate(P0.data as FloatArray, G0.data as FloatArray, 0.1);
+  same('sgdUpdate of a toBackend parameter', P, P0);
+  same('sgdUpdate leaves its toBackend gradient', G, G0);
 }
 
 function optimizerCheck(dtype: FloatDType, which: 'sgd' | 'adam'): void {
