@@ -1,5 +1,5 @@
 import { getLoss, type Loss, type LossName } from '@neurite/losses';
-import { type Generator, gather, type Tensor, toBackend, toGenerator, ValueError } from '@neurite/tensor';
+import { type Generator, gather, type Tensor, toGenerator, ValueError } from '@neurite/tensor';
 import type { Callback, History, RecordEvent, TrainBeginInfo } from './callbacks.ts';
 import { type Metric, type MetricSpec, metricResults, resolveMetrics } from './metrics.ts';
 import { checkKeys } from './options.ts';
@@ -169,16 +169,14 @@ export function fit(model: Sequential, X: Tensor, Y: Tensor, options: FitOptions
     throw new ValueError('fit: callbacks must be an array, such as [earlyStopping()]');
   }
   const { train, val } = splitData(model, X, Y, options);
+  const Xc = train.X;
+  const Yc = train.Y;
   const compiled = compile(model, options, true);
   const { optimizer, loss } = compiled;
-  const m = model.examplesOf(train.X);
+  const m = model.examplesOf(Xc);
   const axis = batchAxis(model.inputShape as NonNullable<Sequential['inputShape']>);
   const batchSize = Math.min(options.batchSize ?? m, m);
   const fullBatch = batchSize === m;
-  // Every full-batch step reads the same X and Y: the wasm backend then keeps one copy in its
-  // memory instead of copying X into each op (toBackend returns them as they are elsewhere).
-  const Xc = fullBatch ? toBackend(train.X) : train.X;
-  const Yc = fullBatch ? toBackend(train.Y) : train.Y;
   const printEvery = options.printEvery ?? 100;
   const callbacks = [...(options.callbacks ?? [])];
   const log = options.verbose === true ? console.log : options.verbose || null;
