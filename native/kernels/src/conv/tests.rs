@@ -295,7 +295,7 @@ fn one_channel_blocks_match_the_definition_with_few_filters() {
 fn one_channel_blocks_match_the_definition() {
     // Blocks of 16 filters (then 8, W and dZ zero-padded) at counts around one and two blocks,
     // output rows around CHUNK_ROWS (17 x 15 = 255 per image), strides, dilation and padding;
-    // the filter gradient's blocks of 4 taps (16 filters) or 8 (8 filters) at 9 and 25 taps
+    // the filter gradient's blocks of 5 taps (16 filters) or 8 (8 filters) at 9 and 25 taps
     // and at 6 (3x2).
     let cases = [
         (2, (17, 15), (3, 3), 16, (1, 1), (1, 1), [1, 1, 1, 1]),
@@ -312,6 +312,47 @@ fn one_channel_blocks_match_the_definition() {
         check::<f32>(g, out_c as u64);
         check::<f64>(g, out_c as u64 + 1);
         check_bias(g);
+    }
+}
+
+#[test]
+fn direct_block_remainders_match_the_definition() {
+    // Output rows of 1-13 columns with 16 and 8 filters: the forward's whole blocks (5 columns of
+    // 16 filters, 8 of 8), then its blocks of 4, 2 and 1 for the row's last columns (two
+    // channels, so that the one-channel column kernel does not take them). Then 1-11 taps with
+    // 16 and 8 filters: dW's blocks of 5 or 8 taps, then 4, 2 and 1.
+    for out_w in 1..=13 {
+        for out_c in [8, 16] {
+            let g = geometry(
+                2,
+                (4, out_w + 2),
+                2,
+                (3, 3),
+                out_c,
+                (1, 1),
+                (1, 1),
+                [0, 0, 0, 0],
+            );
+            assert!(direct::applies(&g));
+            check::<f32>(g, (out_w * out_c) as u64);
+            check::<f64>(g, (out_w * out_c) as u64 + 1);
+        }
+    }
+    for taps in 1..=11 {
+        for out_c in [8, 16] {
+            let g = geometry(
+                2,
+                (5, 12),
+                1,
+                (1, taps),
+                out_c,
+                (1, 1),
+                (1, 1),
+                [0, 0, 0, 0],
+            );
+            check::<f32>(g, (taps * out_c) as u64);
+            check::<f64>(g, (taps * out_c) as u64 + 1);
+        }
     }
 }
 
