@@ -8,7 +8,8 @@
 // kernels' own, copies into wasm memory included. Medians over the steps after 10 warm-up steps.
 import { neuriteBackend, setWasmThreads } from '@neurite/backend-wasm';
 import { Dense, Sequential } from '@neurite/layers';
-import { backendInfo, Generator, getBackend, registerBackend, setBackend, Tensor, toBackend } from '@neurite/tensor';
+import { Generator, registerBackend, setBackend, Tensor, toBackend } from '@neurite/tensor';
+import { median, timeActiveBackend } from './timed-backend.mjs';
 
 const [which = 'wasm', threads, stepsArg] = process.argv.slice(2);
 const steps = Number(stepsArg ?? 60);
@@ -36,36 +37,13 @@ const labels = new Float32Array(m);
 for (let j = 0; j < m; j += 3) labels[j] = 1;
 const Y = new Tensor(labels, [1, m]);
 
-const inner = getBackend();
-const name = backendInfo().name;
-let calls = [];
-const timed = { name: `${name}-timed` };
-const methods = new Set();
-for (let o = inner; o && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
-  for (const k of Object.getOwnPropertyNames(o)) if (k !== 'constructor' && k !== 'name') methods.add(k);
-}
-for (const k of methods) {
-  const f = inner[k];
-  if (typeof f !== 'function') {
-    timed[k] = f;
-    continue;
-  }
-  timed[k] = (...args) => {
-    const s = performance.now();
-    const r = f.apply(inner, args);
-    calls.push([k, performance.now() - s]);
-    return r;
-  };
-}
-registerBackend(timed.name, () => timed, -1);
-setBackend(timed.name);
+const { name, calls } = timeActiveBackend();
 
-const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
 const stepTimes = [];
 const opTimes = [];
 const perCall = new Map();
 for (let i = 0; i < steps + 10; i++) {
-  calls = [];
+  calls.length = 0;
   const s = performance.now();
   model.trainStep(X, Y, { computeCost: i % 100 === 0 });
   const t = performance.now() - s;

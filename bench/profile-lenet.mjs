@@ -9,7 +9,8 @@
 // conv and pool calls are also listed one by one in step order (#1 the first call of that op).
 // Medians over the steps after 5 warm-up steps.
 import { Conv2D, Dense, Flatten, MaxPool2D, Sequential } from '@neurite/layers';
-import { backendInfo, Generator, getBackend, registerBackend, setBackend, Tensor } from '@neurite/tensor';
+import { Generator, Tensor } from '@neurite/tensor';
+import { median, timeActiveBackend } from './timed-backend.mjs';
 
 const steps = Number(process.argv[2] ?? 40);
 const model = new Sequential({
@@ -33,37 +34,14 @@ const labels = new Float32Array(640);
 for (let j = 0; j < 64; j++) labels[(j % 10) * 64 + j] = 1;
 const Y = new Tensor(labels, [10, 64]);
 
-const inner = getBackend();
-const name = backendInfo().name;
-let calls = [];
-const timed = { name: `${name}-timed` };
-const methods = new Set();
-for (let o = inner; o && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
-  for (const k of Object.getOwnPropertyNames(o)) if (k !== 'constructor' && k !== 'name') methods.add(k);
-}
-for (const k of methods) {
-  const f = inner[k];
-  if (typeof f !== 'function') {
-    timed[k] = f;
-    continue;
-  }
-  timed[k] = (...args) => {
-    const s = performance.now();
-    const r = f.apply(inner, args);
-    calls.push([k, performance.now() - s]);
-    return r;
-  };
-}
-registerBackend(timed.name, () => timed, -1);
-setBackend(timed.name);
+const { name, calls } = timeActiveBackend();
 
-const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
 const stepTimes = [];
 const opTimes = [];
 const perOp = new Map();
 const perCall = new Map();
 for (let i = 0; i < steps + 5; i++) {
-  calls = [];
+  calls.length = 0;
   const s = performance.now();
   model.trainStep(X, Y, { computeCost: true });
   const t = performance.now() - s;
